@@ -1,0 +1,15 @@
+export type { components, operations, paths, webhooks } from './generated/openapi.js';
+export * from './generated/typebox.js';
+export * from './generated/parsers.js';
+export { createParser, formatIssues, FORBIDDEN_KEYS, MAX_DEPTH, type ParseIssue, type ParseResult } from './parse.js';
+export { isDateTime, isUri } from './formats.js';
+export {
+  ACTIVITY_STATE,
+  CALLBACK_STATUSES,
+  EXECUTION_STATES,
+  TASK_TYPES,
+  isTaskType,
+  type ActivityStateValue,
+  type CallbackStatus,
+  type TaskTypeName,
+} from './constants.js';

@@ -1,0 +1,103 @@
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { ValueErrorType } from '@sinclair/typebox/errors';
+import './formats.js';
+
+/** One problem with an input: `path` is a JSON pointer ("" for the whole value, "/runId", "/entries/0/state"). */
+export interface ParseIssue {
+  path: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: ParseIssue[] };
+
+/** Keys that are refused anywhere in an input, so that no consumer's merge or assign can pollute a prototype. */
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+/** Inputs nested deeper than this are refused before they reach a recursive check. */
+export const MAX_DEPTH = 64;
+const MAX_ISSUES = 20;
+
+/**
+ * Builds a `parseX(input)` for a schema. The validator is compiled on first use and kept.
+ * On success `value` is the input itself: fields the schema does not list are kept.
+ */
+export function createParser<T>(schema: TSchema, name: string): (input: unknown) => ParseResult<T> {
+  let compiled: TypeCheck<TSchema> | undefined;
+  return function parse(input: unknown): ParseResult<T> {
+    const structural = checkStructure(input);
+    if (structural) return { ok: false, errors: [structural] };
+    compiled ??= TypeCompiler.Compile(schema);
+    if (compiled.Check(input)) return { ok: true, value: input as T };
+    return { ok: false, errors: collectIssues(compiled, input, name) };
+  };
+}
+
+/** One line for a list of issues, e.g. for an error message: "/runId: expected an integer; /objectId: is required". */
+export function formatIssues(errors: readonly ParseIssue[]): string {
+  return errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; ');
+}
+
+function checkStructure(input: unknown): ParseIssue | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_DEPTH) return { path, message: `nested deeper than ${MAX_DEPTH} levels` };
+    for (const key of Object.keys(value)) {
+      const childPath = `${path}/${escapePointer(key)}`;
+      if (FORBIDDEN_KEYS.includes(key)) return { path: childPath, message: `the key "${key}" is not allowed` };
+      stack.push({ value: (value as Record<string, unknown>)[key], path: childPath, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function collectIssues(compiled: TypeCheck<TSchema>, input: unknown, name: string): ParseIssue[] {
+  const issues: ParseIssue[] = [];
+  const seen = new Set<string>();
+  for (const error of compiled.Errors(input)) {
+    // TypeBox reports a missing property twice (required, then its type): keep the first per path.
+    if (seen.has(error.path)) continue;
+    seen.add(error.path);
+    issues.push({ path: error.path, message: describe(error.type, error.message, error.value, error.path, name) });
+    if (issues.length >= MAX_ISSUES) break;
+  }
+  if (issues.length === 0) issues.push({ path: '', message: `not a valid ${name}` });
+  return issues;
+}
+
+function describe(type: ValueErrorType, message: string, value: unknown, path: string, name: string): string {
+  const field = path.split('/').pop() || name;
+  switch (type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return `${field} is required`;
+    case ValueErrorType.ObjectAdditionalProperties:
+      return `${field} is not a known field of ${name}`;
+    case ValueErrorType.Object:
+      return `${field} must be an object, got ${kind(value)}`;
+    case ValueErrorType.Array:
+      return `${field} must be an array, got ${kind(value)}`;
+    case ValueErrorType.Integer:
+      return `${field} must be an integer, got ${kind(value)}`;
+    case ValueErrorType.Number:
+      return `${field} must be a number, got ${kind(value)}`;
+    case ValueErrorType.String:
+      return `${field} must be a string, got ${kind(value)}`;
+    case ValueErrorType.Boolean:
+      return `${field} must be a boolean, got ${kind(value)}`;
+    default:
+      return `${field}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+  }
+}
+
+function kind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isInteger(value) ? `the integer ${value}` : `the number ${value}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}

@@ -1,0 +1,117 @@
+import type { Static } from '@sinclair/typebox';
+import { expectTypeOf, test } from 'vitest';
+import type { components } from './generated/openapi.js';
+import * as S from './index.js';
+
+type C = components['schemas'];
+
+// One assertion per component schema: the TypeBox schema's static type equals the type openapi-typescript
+// generated from the same spec. schema.test.ts checks that this list names every component schema.
+test('RunId: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.RunId>>().toEqualTypeOf<C['RunId']>();
+  expectTypeOf<S.RunId>().toEqualTypeOf<C['RunId']>();
+});
+test('LoginV2Request: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LoginV2Request>>().toEqualTypeOf<C['LoginV2Request']>();
+  expectTypeOf<S.LoginV2Request>().toEqualTypeOf<C['LoginV2Request']>();
+});
+test('LoginV2Response: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LoginV2Response>>().toEqualTypeOf<C['LoginV2Response']>();
+  expectTypeOf<S.LoginV2Response>().toEqualTypeOf<C['LoginV2Response']>();
+});
+test('UserRole: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.UserRole>>().toEqualTypeOf<C['UserRole']>();
+  expectTypeOf<S.UserRole>().toEqualTypeOf<C['UserRole']>();
+});
+test('UserGroup: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.UserGroup>>().toEqualTypeOf<C['UserGroup']>();
+  expectTypeOf<S.UserGroup>().toEqualTypeOf<C['UserGroup']>();
+});
+test('LoginV3Request: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LoginV3Request>>().toEqualTypeOf<C['LoginV3Request']>();
+  expectTypeOf<S.LoginV3Request>().toEqualTypeOf<C['LoginV3Request']>();
+});
+test('LoginV3Response: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LoginV3Response>>().toEqualTypeOf<C['LoginV3Response']>();
+  expectTypeOf<S.LoginV3Response>().toEqualTypeOf<C['LoginV3Response']>();
+});
+test('LoginV3Product: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LoginV3Product>>().toEqualTypeOf<C['LoginV3Product']>();
+  expectTypeOf<S.LoginV3Product>().toEqualTypeOf<C['LoginV3Product']>();
+});
+test('LoginV3UserInfo: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LoginV3UserInfo>>().toEqualTypeOf<C['LoginV3UserInfo']>();
+  expectTypeOf<S.LoginV3UserInfo>().toEqualTypeOf<C['LoginV3UserInfo']>();
+});
+test('TaskType: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskType>>().toEqualTypeOf<C['TaskType']>();
+  expectTypeOf<S.TaskType>().toEqualTypeOf<C['TaskType']>();
+});
+test('JobRuntime: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.JobRuntime>>().toEqualTypeOf<C['JobRuntime']>();
+  expectTypeOf<S.JobRuntime>().toEqualTypeOf<C['JobRuntime']>();
+});
+test('JobRequest: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.JobRequest>>().toEqualTypeOf<C['JobRequest']>();
+  expectTypeOf<S.JobRequest>().toEqualTypeOf<C['JobRequest']>();
+});
+test('JobResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.JobResponse>>().toEqualTypeOf<C['JobResponse']>();
+  expectTypeOf<S.JobResponse>().toEqualTypeOf<C['JobResponse']>();
+});
+test('JobStopRequest: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.JobStopRequest>>().toEqualTypeOf<C['JobStopRequest']>();
+  expectTypeOf<S.JobStopRequest>().toEqualTypeOf<C['JobStopRequest']>();
+});
+test('SuccessResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.SuccessResponse>>().toEqualTypeOf<C['SuccessResponse']>();
+  expectTypeOf<S.SuccessResponse>().toEqualTypeOf<C['SuccessResponse']>();
+});
+test('ActivityMonitorEntry: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ActivityMonitorEntry>>().toEqualTypeOf<C['ActivityMonitorEntry']>();
+  expectTypeOf<S.ActivityMonitorEntry>().toEqualTypeOf<C['ActivityMonitorEntry']>();
+});
+test('ActivityLogEntry: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ActivityLogEntry>>().toEqualTypeOf<C['ActivityLogEntry']>();
+  expectTypeOf<S.ActivityLogEntry>().toEqualTypeOf<C['ActivityLogEntry']>();
+});
+test('TransformationLogEntry: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TransformationLogEntry>>().toEqualTypeOf<C['TransformationLogEntry']>();
+  expectTypeOf<S.TransformationLogEntry>().toEqualTypeOf<C['TransformationLogEntry']>();
+});
+test('LookupRequest: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LookupRequest>>().toEqualTypeOf<C['LookupRequest']>();
+  expectTypeOf<S.LookupRequest>().toEqualTypeOf<C['LookupRequest']>();
+});
+test('LookupRequestObject: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LookupRequestObject>>().toEqualTypeOf<C['LookupRequestObject']>();
+  expectTypeOf<S.LookupRequestObject>().toEqualTypeOf<C['LookupRequestObject']>();
+});
+test('LookupResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LookupResponse>>().toEqualTypeOf<C['LookupResponse']>();
+  expectTypeOf<S.LookupResponse>().toEqualTypeOf<C['LookupResponse']>();
+});
+test('LookupObject: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.LookupObject>>().toEqualTypeOf<C['LookupObject']>();
+  expectTypeOf<S.LookupObject>().toEqualTypeOf<C['LookupObject']>();
+});
+test('V2Error: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.V2Error>>().toEqualTypeOf<C['V2Error']>();
+  expectTypeOf<S.V2Error>().toEqualTypeOf<C['V2Error']>();
+});
+test('V3Error: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.V3Error>>().toEqualTypeOf<C['V3Error']>();
+  expectTypeOf<S.V3Error>().toEqualTypeOf<C['V3Error']>();
+});
+test('V3ErrorBody: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.V3ErrorBody>>().toEqualTypeOf<C['V3ErrorBody']>();
+  expectTypeOf<S.V3ErrorBody>().toEqualTypeOf<C['V3ErrorBody']>();
+});
+test('V3ErrorDetail: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.V3ErrorDetail>>().toEqualTypeOf<C['V3ErrorDetail']>();
+  expectTypeOf<S.V3ErrorDetail>().toEqualTypeOf<C['V3ErrorDetail']>();
+});
+test('CallbackUrlResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.CallbackUrlResponse>>().toEqualTypeOf<C['CallbackUrlResponse']>();
+  expectTypeOf<S.CallbackUrlResponse>().toEqualTypeOf<C['CallbackUrlResponse']>();
+});

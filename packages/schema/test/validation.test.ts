@@ -1,0 +1,209 @@
+import { describe, expect, test } from 'vitest';
+import {
+  ACTIVITY_STATE,
+  CALLBACK_STATUSES,
+  TASK_TYPES,
+  TaskType,
+  formatIssues,
+  isTaskType,
+  parseActivityLogEntry,
+  parseActivityMonitorEntry,
+  parseCallbackUrlResponse,
+  parseJobRequest,
+  parseJobResponse,
+  parseJobStopRequest,
+  parseLoginV2Request,
+  parseLoginV2Response,
+  parseLoginV3Request,
+  parseLoginV3Response,
+  parseLookupRequest,
+  parseLookupResponse,
+  parseSuccessResponse,
+  parseV2Error,
+  parseV3Error,
+} from '../src/index.js';
+import * as real from './real-payloads.js';
+
+function issuesOf(result: { ok: boolean; errors?: { path: string; message: string }[] }) {
+  expect(result.ok).toBe(false);
+  return result.errors ?? [];
+}
+
+describe('real payloads are accepted, extra fields kept', () => {
+  test.each([
+    ['documentation callback sample', parseCallbackUrlResponse, real.docCallback],
+    ['v2 login answer', parseLoginV2Response, real.realLoginV2],
+    ['v3 login answer', parseLoginV3Response, real.realLoginV3],
+    ['job start answer', parseJobResponse, real.realJobStart],
+    ['stop success object', parseSuccessResponse, real.realStopSuccess],
+    ['monitor entry of a linear taskflow', parseActivityMonitorEntry, real.realMonitor[0]],
+    ['log entry with its session child', parseActivityLogEntry, real.realLogEntry],
+    ['lookup request', parseLookupRequest, real.realLookupRequest],
+    ['lookup answer', parseLookupResponse, real.realLookupResponse],
+    ['v2 error', parseV2Error, real.realV2Error],
+    ['documented v2 error', parseV2Error, real.docV2Error],
+    ['documented v3 error', parseV3Error, real.docV3Error],
+    ['v3 error with debugMessage', parseV3Error, real.realV3Error],
+    ['v3 error with null code and details', parseV3Error, real.realV3ErrorNullCode],
+  ] as const)('%s', (_name, parse, payload) => {
+    const result = (parse as (i: unknown) => { ok: boolean; value?: unknown; errors?: unknown })(structuredClone(payload));
+    expect(result.errors).toBeUndefined();
+    expect(result.ok).toBe(true);
+    expect(result.value).toEqual(payload);
+  });
+
+  test('fields the spec does not list stay in value', () => {
+    const result = parseLoginV2Response(structuredClone(real.realLoginV2));
+    expect(result.ok && (result.value as Record<string, unknown>)['securityQuestion']).toBe('pet');
+    const job = parseJobResponse(structuredClone(real.realJobStart));
+    expect(job.ok && job.value.runInParallel).toBe(false);
+  });
+
+  test('a running monitor entry has no endTime and still passes', () => {
+    const entry = real.realMonitor[0]!;
+    expect('endTime' in entry).toBe(false);
+    expect(parseActivityMonitorEntry(entry).ok).toBe(true);
+  });
+});
+
+describe('read tolerantly', () => {
+  test('unknown callback status passes as a string', () => {
+    const result = parseCallbackUrlResponse({ ...real.docCallback, status: 'COMPLETED_WITH_WARNINGS' });
+    expect(result.ok && result.value.status).toBe('COMPLETED_WITH_WARNINGS');
+  });
+
+  test('unknown executionState passes', () => {
+    const result = parseActivityMonitorEntry({ ...real.realMonitor[0], executionState: 'SUSPENDED' });
+    expect(result.ok && result.value.executionState).toBe('SUSPENDED');
+  });
+
+  test.each([
+    ['documentation sample (14)', '0034J90000000M'],
+    ['real v2 id (20)', '0119Y40Z00000000001S'],
+    ['federated id (22)', '6OZL5GLp1wckJzwhTG30kD'],
+    ['short (8)', '00001B0Z'],
+  ])('ids of any length: %s', (_n, id) => {
+    expect(parseCallbackUrlResponse({ ...real.docCallback, objectId: id }).ok).toBe(true);
+    expect(parseJobRequest({ taskId: id, taskType: 'MTT' }).ok).toBe(true);
+    expect(parseJobRequest({ taskFederatedId: id, taskType: 'MTT' }).ok).toBe(true);
+  });
+});
+
+describe('bad input gets an error that names the path', () => {
+  test('missing objectId', () => {
+    const { objectId: _drop, ...rest } = real.docCallback;
+    const [issue] = issuesOf(parseCallbackUrlResponse(rest));
+    expect(issue).toEqual({ path: '/objectId', message: 'objectId is required' });
+  });
+
+  test.each([
+    ['a fraction', 5.5, 'runId must be an integer, got the number 5.5'],
+    ['a string', '5', 'runId must be an integer, got the string "5"'],
+    ['negative', -1, 'runId'],
+    ['beyond 2^53', 2 ** 53 + 2, 'runId'],
+  ])('runId that is %s', (_n, runId, message) => {
+    const issues = issuesOf(parseCallbackUrlResponse({ ...real.docCallback, runId }));
+    expect(issues[0]!.path).toBe('/runId');
+    expect(issues[0]!.message).toContain(message);
+  });
+
+  test.each([
+    ['null', null],
+    ['an array', [real.docCallback]],
+    ['a string', JSON.stringify(real.docCallback)],
+    ['a number', 5],
+  ])('a non-object: %s', (_n, input) => {
+    const issues = issuesOf(parseCallbackUrlResponse(input));
+    expect(issues[0]!.path).toBe('');
+    expect(issues[0]!.message).toMatch(/must be an object/);
+  });
+
+  test('an endTime that is not a date-time', () => {
+    const issues = issuesOf(parseCallbackUrlResponse({ ...real.docCallback, endTime: 'yesterday' }));
+    expect(issues[0]!.path).toBe('/endTime');
+    expect(issues[0]!.message).toMatch(/date-time/);
+  });
+
+  test('a nested error names the nested path', () => {
+    const bad = structuredClone(real.realLogEntry);
+    (bad.entries[0] as Record<string, unknown>)['state'] = 'done';
+    const issues = issuesOf(parseActivityLogEntry(bad));
+    expect(issues[0]!.path).toBe('/entries/0/state');
+  });
+
+  test('formatIssues joins issues into one line', () => {
+    const result = parseCallbackUrlResponse({ runId: 'x' });
+    expect(formatIssues(issuesOf(result))).toBe(
+      '/objectId: objectId is required; /status: status is required; /runId: runId must be an integer, got the string "x"',
+    );
+  });
+});
+
+describe('no prototype pollution', () => {
+  test('a __proto__ key from JSON.parse is refused and Object.prototype stays clean', () => {
+    const input = JSON.parse('{"objectId":"a","runId":1,"status":"COMPLETED","__proto__":{"polluted":"yes"}}');
+    const issues = issuesOf(parseCallbackUrlResponse(input));
+    expect(issues[0]).toEqual({ path: '/__proto__', message: 'the key "__proto__" is not allowed' });
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  test('constructor.prototype deep inside is refused too', () => {
+    const input = JSON.parse('{"objectId":"a","runId":1,"status":"X","extra":{"constructor":{"prototype":{"p":1}}}}');
+    expect(issuesOf(parseCallbackUrlResponse(input))[0]!.path).toBe('/extra/constructor');
+  });
+
+  test('absurdly deep nesting is refused without a stack overflow', () => {
+    let deep: Record<string, unknown> = { ...real.realLogEntry, entries: [] };
+    for (let i = 0; i < 10_000; i++) deep = { id: String(i), runId: 1, state: 1, entries: [deep] };
+    const issues = issuesOf(parseActivityLogEntry(deep));
+    expect(issues[0]!.message).toMatch(/nested deeper than/);
+  });
+});
+
+describe('requests are exact', () => {
+  test('a job request with an unknown field is refused', () => {
+    const issues = issuesOf(parseJobRequest({ taskId: 'a', taskType: 'MTT', cleanStop: true }));
+    expect(issues[0]).toEqual({ path: '/cleanStop', message: 'cleanStop is not a known field of JobRequest' });
+  });
+
+  test('the parameter file is accepted in runtime and at the top level', () => {
+    expect(parseJobRequest({
+      '@type': 'job', taskId: 'a', taskType: 'MTT',
+      runtime: { '@type': 'mtTaskRuntime', parameterFileName: 'p.param', parameterFileDir: '/dir' },
+      parameterFileName: 'p.param', parameterFileDir: '/dir',
+    }).ok).toBe(true);
+  });
+
+  test('taskType outside TASK_TYPES is refused, upper case only', () => {
+    expect(issuesOf(parseJobRequest({ taskId: 'a', taskType: 'TASKFLOW' }))[0]!.path).toBe('/taskType');
+    expect(parseJobRequest({ taskId: 'a', taskType: 'Workflow' }).ok).toBe(false);
+    expect(issuesOf(parseJobStopRequest({ taskName: 'a' }))[0]!.message).toBe('taskType is required');
+  });
+
+  test('callbackURL must be an absolute URL', () => {
+    expect(parseJobRequest({ taskId: 'a', taskType: 'MTT', callbackURL: 'https://example.com/cb?secret=x' }).ok).toBe(true);
+    expect(issuesOf(parseJobRequest({ taskId: 'a', taskType: 'MTT', callbackURL: '/relative' }))[0]!.path).toBe('/callbackURL');
+  });
+
+  test('login requests need both fields, and no more', () => {
+    expect(parseLoginV2Request({ '@type': 'login', username: 'u', password: 'p' }).ok).toBe(true);
+    expect(issuesOf(parseLoginV3Request({ username: 'u' }))[0]!.path).toBe('/password');
+    expect(parseLoginV3Request({ '@type': 'login', username: 'u', password: 'p' }).ok).toBe(false);
+  });
+
+  test('an empty lookup is refused', () => {
+    expect(issuesOf(parseLookupRequest({ objects: [] }))[0]!.path).toBe('/objects');
+  });
+});
+
+describe('constants', () => {
+  test('TASK_TYPES is the spec enum', () => {
+    expect([...TASK_TYPES]).toEqual(TaskType.anyOf.map((s) => s.const));
+    expect(isTaskType('MTT')).toBe(true);
+    expect(isTaskType('mtt')).toBe(false);
+  });
+  test('statuses and states', () => {
+    expect(CALLBACK_STATUSES).toEqual(['COMPLETED', 'FAILED']);
+    expect(ACTIVITY_STATE).toEqual({ SUCCESS: 1, WARNING: 2, FAILED: 3 });
+  });
+});

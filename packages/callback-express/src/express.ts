@@ -1,0 +1,202 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describeValue } from './body.js';
+import { CallbackBodyError, type ErrorBody, errorBody, type Rejection, type RejectionCode } from './errors.js';
+import { type CallbackHandler, type CallbackHttpRequest, type CallbackHttpResponse, createHandler } from './handler.js';
+import { type CallbackLogger, errorFields, safeLogger, silentLogger } from './logger.js';
+import { type CallbackHandlerOptions, type CallbackRequestInfo, resolveOptions } from './options.js';
+import { createSecretChecker, SECRET_HEADER, splitTarget } from './secret.js';
+
+/**
+ * What the middleware reads from a request: Node's IncomingMessage plus Express's `ip`,
+ * `originalUrl` and `body`. Written out so the types need no @types/express; Express 4's and 5's
+ * `Request` fit it, so the middleware is assignable to their `RequestHandler`.
+ */
+export interface CallbackMiddlewareRequest extends IncomingMessage {
+  ip?: string | undefined;
+  originalUrl?: string;
+  body?: unknown;
+}
+
+export type CallbackMiddlewareOptions = CallbackHandlerOptions;
+
+/** An Express middleware (Express 4 and 5) that answers every request itself and never calls `next`. */
+export interface CallbackMiddleware {
+  (req: CallbackMiddlewareRequest, res: ServerResponse, next: (error?: unknown) => void): void;
+  /** See `CallbackHandler.drain`: await before shutting down so handlers answered 503 can finish. */
+  drain(): Promise<void>;
+}
+
+/**
+ * The Express adapter: `app.post('/iics/callback', createCallbackMiddleware({ onCallback }))`, or
+ * `app.use(path, …)`. It reads the body whether or not `express.json()`, `express.raw()` or
+ * `express.text()` ran first, and answers every request itself.
+ */
+export function createCallbackMiddleware(options: CallbackMiddlewareOptions): CallbackMiddleware {
+  const resolved = resolveOptions(options, 'createCallbackMiddleware');
+  const handler = createHandler(resolved);
+  const logger = resolved.logger ? safeLogger(resolved.logger) : silentLogger;
+  const middleware = (req: CallbackMiddlewareRequest, res: ServerResponse): void => {
+    handler.handle(toCallbackRequest(req, handler)).then(
+      (response) => send(res, response),
+      (error: unknown) => {
+        // handle() does not reject; this is the last guard against an unanswered request.
+        logger.error(errorFields(error), 'IICS callback middleware failed');
+        send(res, { status: 500, headers: {}, body: errorBody('internal_error', 'the receiver failed; retry later') });
+      },
+    );
+  };
+  return Object.assign(middleware, { drain: () => handler.drain() });
+}
+
+function toCallbackRequest(req: CallbackMiddlewareRequest, handler: CallbackHandler): CallbackHttpRequest {
+  // Express's req.ip applies the app's trust proxy setting; the socket address is the fallback outside Express.
+  const ip = req.ip ?? req.socket?.remoteAddress;
+  const base = {
+    method: req.method ?? '',
+    url: req.originalUrl ?? req.url ?? '/',
+    headers: req.headers,
+    raw: req,
+    ...(ip === undefined ? {} : { ip }),
+  };
+  const parsedByBodyParser = (req as { _body?: unknown })._body === true;
+  // body-parser 1 (Express 4) flags what it read with `_body`; body-parser 2 (Express 5) leaves the
+  // stream ended. Express 4 also sets `req.body = {}` for requests it did not read, so an unread
+  // stream wins over whatever `req.body` holds.
+  const consumed = parsedByBodyParser || req.readableEnded || (req.complete && !req.readable);
+  if (!consumed) return { ...base, body: (limit) => readStream(req, limit, handler.bodyTimeoutMs) };
+  const body = req.body;
+  if (typeof body === 'string' || body instanceof Uint8Array) return { ...base, body };
+  if (body !== undefined && body !== null && (parsedByBodyParser || typeof body === 'object')) return { ...base, parsedBody: body };
+  return {
+    ...base,
+    body: () =>
+      Promise.reject(
+        new CallbackBodyError(
+          'body_unavailable',
+          `another middleware already read the request body and left req.body as ${describeValue(body)}; ` +
+            'mount the callback middleware before it, or let express.json(), express.raw() or express.text() read this route',
+        ),
+      ),
+  };
+}
+
+function readStream(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error?: CallbackBodyError): void => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (error) {
+        // Let the rest of the body drain unread so the answer can still be sent on this connection.
+        req.resume();
+        reject(error);
+      } else {
+        resolve(Buffer.concat(chunks));
+      }
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      size += buffer.byteLength;
+      if (size > limit) finish(new CallbackBodyError('payload_too_large', `the body is larger than the limit of ${limit} bytes`));
+      else chunks.push(buffer);
+    };
+    const onEnd = (): void => finish();
+    const onError = (error: Error): void =>
+      finish(new CallbackBodyError('body_unavailable', `the request body could not be read: ${error.message}`));
+    const onClose = (): void =>
+      finish(new CallbackBodyError('body_unavailable', 'the client closed the connection before the body was complete'));
+    const timer = setTimeout(
+      () => finish(new CallbackBodyError('body_timeout', `the body did not arrive within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+function send(res: ServerResponse, response: CallbackHttpResponse): void {
+  if (res.headersSent || res.writableEnded || res.destroyed) return;
+  res.statusCode = response.status;
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(response.body));
+}
+
+export interface CallbackErrorHandlerOptions {
+  /** The receiver's secret: a request without it gets 401 rather than a body-parser error. */
+  secret?: string | readonly string[];
+  onRejected?: (rejection: Rejection, request: CallbackRequestInfo) => unknown;
+  logger?: CallbackLogger;
+}
+
+/** An Express error middleware: `(error, req, res, next) => void`. */
+export type CallbackErrorMiddleware = (
+  error: unknown,
+  req: CallbackMiddlewareRequest,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+const BODY_PARSER_ERRORS: Record<string, { status: number; code: RejectionCode; message: (e: Error) => string }> = {
+  'entity.parse.failed': { status: 400, code: 'invalid_json', message: (e) => `the body is not valid JSON: ${e.message}` },
+  'entity.too.large': { status: 413, code: 'payload_too_large', message: () => 'the body is larger than the body parser accepts' },
+  'encoding.unsupported': { status: 415, code: 'unsupported_media_type', message: (e) => e.message },
+  'charset.unsupported': { status: 415, code: 'unsupported_media_type', message: (e) => e.message },
+  'request.size.invalid': { status: 400, code: 'invalid_json', message: () => 'the body is shorter or longer than its Content-Length' },
+  'request.aborted': { status: 400, code: 'body_unavailable', message: () => 'the client closed the connection before the body was complete' },
+  'stream.encoding.set': { status: 500, code: 'body_unavailable', message: () => 'another middleware set an encoding on the request stream' },
+};
+
+/**
+ * For apps where `express.json()` (or another body parser) runs before the callback middleware: such a
+ * parser answers a malformed body itself, through Express's default error page (with a stack trace
+ * outside production). Mount this after the route, on the same path, so those errors get the
+ * receiver's JSON error answer instead: `app.use('/iics/callback', createCallbackErrorHandler())`.
+ * Other errors go on to `next`.
+ */
+export function createCallbackErrorHandler(options: CallbackErrorHandlerOptions = {}): CallbackErrorMiddleware {
+  const logger = options.logger ? safeLogger(options.logger) : silentLogger;
+  const secrets = options.secret === undefined ? [] : typeof options.secret === 'string' ? [options.secret] : [...options.secret];
+  const checkSecret = secrets.length > 0 ? createSecretChecker(secrets) : undefined;
+  return (error, req, res, next) => {
+    const type = error instanceof Error ? (error as { type?: unknown }).type : undefined;
+    const known = typeof type === 'string' ? BODY_PARSER_ERRORS[type] : undefined;
+    if (!known || res.headersSent) {
+      next(error);
+      return;
+    }
+    const target = req.originalUrl ?? req.url ?? '/';
+    const header = req.headers[SECRET_HEADER];
+    const secret = checkSecret?.(target, Array.isArray(header) ? header[0] : header);
+    const rejection: Rejection =
+      secret && !secret.ok
+        ? { status: 401, code: 'unauthorized', message: 'the callback secret is missing or wrong', details: [] }
+        : { status: known.status, code: known.code, message: known.message(error as Error), details: [] };
+    logger.warn({ status: rejection.status, code: rejection.code, reason: rejection.message }, 'IICS callback rejected');
+    if (options.onRejected) {
+      const headers = { ...req.headers };
+      delete headers[SECRET_HEADER];
+      const info: CallbackRequestInfo = {
+        method: req.method ?? '',
+        path: secret?.path ?? splitTarget(target).path,
+        headers,
+        ...(req.ip === undefined ? {} : { ip: req.ip }),
+        raw: req,
+      };
+      try {
+        const result = options.onRejected(rejection, info);
+        if (result instanceof Promise) result.catch((e: unknown) => logger.error(errorFields(e), 'onRejected hook failed'));
+      } catch (e) {
+        logger.error(errorFields(e), 'onRejected hook failed');
+      }
+    }
+    const body: ErrorBody = errorBody(rejection.code, rejection.message, rejection.details);
+    send(res, { status: rejection.status, headers: { 'cache-control': 'no-store' }, body });
+  };
+}

@@ -1,0 +1,160 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, test } from 'vitest';
+
+export interface RedisServer {
+  /** redis://127.0.0.1:<port> */
+  url: string;
+  host: string;
+  port: number;
+}
+
+type Availability = { ok: true; url: string } | { ok: true; binary: string } | { ok: false; reason: string };
+
+function findRedis(): Availability {
+  const fromEnv = process.env.REDIS_URL;
+  if (fromEnv) return { ok: true, url: fromEnv };
+  const candidates = [
+    process.env.REDIS_SERVER,
+    '/usr/bin/redis-server',
+    ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'redis-server')),
+  ];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    try {
+      accessSync(candidate, constants.X_OK);
+      return { ok: true, binary: candidate };
+    } catch {
+      // Not there; try the next place.
+    }
+  }
+  return { ok: false, reason: 'REDIS_URL is not set and no redis-server binary was found (/usr/bin/redis-server, PATH)' };
+}
+
+/**
+ * A describe block whose tests get a real Redis: REDIS_URL when set, else a redis-server started on a
+ * free port with a temporary directory and no persistence, stopped after the block. Without either,
+ * the block is skipped with a loud warning, except under CI=true, where it fails.
+ */
+export function describeWithRedis(name: string, body: (redis: () => RedisServer) => void): void {
+  const found = findRedis();
+  if (!found.ok) {
+    if (process.env.CI === 'true') {
+      describe(name, () => {
+        test('has a Redis to test against', () => {
+          throw new Error(`${found.reason}. CI=true requires Redis: install redis-server or set REDIS_URL.`);
+        });
+      });
+      return;
+    }
+    console.warn(
+      `\n${'!'.repeat(78)}\n!! SKIPPING "${name}": ${found.reason}.\n!! Install redis-server or set REDIS_URL to run these tests.\n${'!'.repeat(78)}\n`,
+    );
+    describe.skip(name, () => body(() => {
+      throw new Error('no Redis');
+    }));
+    return;
+  }
+  describe(name, () => {
+    let server: RedisServer | undefined;
+    let stop: (() => Promise<void>) | undefined;
+    beforeAll(async () => {
+      if ('url' in found) {
+        const url = new URL(found.url);
+        server = { url: found.url, host: url.hostname, port: Number(url.port || 6379) };
+      } else {
+        const started = await startRedisServer(found.binary);
+        server = started.server;
+        stop = started.stop;
+      }
+    });
+    afterAll(async () => {
+      await stop?.();
+    });
+    body(() => {
+      if (!server) throw new Error('Redis is not started yet: use it inside a test or a hook');
+      return server;
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 500);
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+async function startRedisServer(binary: string): Promise<{ server: RedisServer; stop: () => Promise<void> }> {
+  // Another process can take the free port between probe and bind: try a few.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'callback-express-redis-'));
+    const child = spawn(
+      binary,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const stop = async (): Promise<void> => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    };
+    try {
+      await waitReady(child, port, () => stderr);
+      return { server: { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port }, stop };
+    } catch (error) {
+      lastError = error;
+      await stop();
+    }
+  }
+  throw lastError;
+}
+
+async function waitReady(child: ChildProcess, port: number, stderr: () => string): Promise<void> {
+  const giveUpAt = Date.now() + 5_000;
+  while (Date.now() < giveUpAt) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${stderr()}`);
+    if (await ping(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`redis-server on port ${port} did not answer PING within 5 s: ${stderr()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,143 @@
+import { formatIssues, type ParseResult } from '@iics-jobs/schema';
+import { apiError, errorFields } from './api-errors.js';
+import { IicsAbortedError, IicsAuthError, IicsError, IicsInvalidResponseError } from './errors.js';
+import type { HttpResponse, HttpTransport } from './http.js';
+import type { ResolvedOptions } from './options.js';
+import { isRetryableRead, isRetryableWrite, withRetry } from './retry.js';
+import type { Secrets } from './secrets.js';
+import { describeError, type Session, type SessionManager } from './session.js';
+
+export interface ApiCall<T> {
+  method: 'GET' | 'POST';
+  /** v2 resources take the `icSessionId` header, v3 resources `INFA-SESSION-ID`. */
+  family: 'v2' | 'v3';
+  /** Below the session's base URL, e.g. "/api/v2/job". */
+  path: string;
+  query?: Record<string, string | number | boolean>;
+  body?: unknown;
+  /**
+   * "read" is retried on 429, 5xx, network errors and timeouts. "write" (a job start or stop) is
+   * retried only when the connection failed before anything was sent: a second start would start
+   * the job twice.
+   */
+  kind: 'read' | 'write';
+  /** Validates the answer; without it the body is ignored. */
+  parse?: (json: unknown) => ParseResult<T>;
+  schemaName?: string;
+  signal?: AbortSignal;
+}
+
+/** Calls one IICS resource with the session header, 401 re-login, retries and validation. */
+export class ApiClient {
+  readonly #options: ResolvedOptions;
+  readonly #http: HttpTransport;
+  readonly #sessions: SessionManager;
+  readonly #secrets: Secrets;
+
+  constructor(options: ResolvedOptions, http: HttpTransport, sessions: SessionManager, secrets: Secrets) {
+    this.#options = options;
+    this.#http = http;
+    this.#sessions = sessions;
+    this.#secrets = secrets;
+  }
+
+  async call<T>(call: ApiCall<T>): Promise<T> {
+    const operation = `${call.method} ${call.path}`;
+    const { retry, logger } = this.#options;
+    try {
+      return await withRetry(() => this.#once(call, operation), {
+        policy: retry,
+        ...(call.signal ? { signal: call.signal } : {}),
+        shouldRetry: (error) => !(error instanceof LoginFailed) && (call.kind === 'read' ? isRetryableRead(error) : isRetryableWrite(error)),
+        onRetry: (error, n, delayMs) =>
+          logger.warn?.(`${operation} failed; retry ${n} of ${retry.retries} in ${delayMs} ms`, { error: describeError(error) }),
+      });
+    } catch (caught) {
+      const error = caught instanceof LoginFailed ? caught.error : caught;
+      // An abort during a back-off surfaces as the signal's own reason.
+      if (call.signal?.aborted && !(error instanceof IicsError)) {
+        throw new IicsAbortedError(`${operation} was aborted.`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async #once<T>(call: ApiCall<T>, operation: string): Promise<T> {
+    let session = await this.#session(call.signal);
+    let res = await this.#send(call, session, operation);
+    if (res.status === 401) {
+      // A 401 means IICS did not act on the request, so even a job start may be replayed once.
+      this.#sessions.invalidate(session);
+      session = await this.#session(call.signal);
+      res = await this.#send(call, session, operation);
+      if (res.status === 401) {
+        const { summary, ...fields } = errorFields(res, this.#secrets);
+        throw new IicsAuthError(`IICS refused a fresh session for ${operation} (HTTP 401): ${summary}`, fields);
+      }
+    }
+    if (res.status < 200 || res.status > 299) throw apiError(res, operation, this.#secrets);
+    if (!call.parse) return undefined as T;
+    return this.#validate(res, call, operation);
+  }
+
+  /** The login has retried on its own already: its failure must not be retried again per call. */
+  async #session(signal: AbortSignal | undefined): Promise<Session> {
+    try {
+      return await this.#sessions.get(signal);
+    } catch (error) {
+      throw new LoginFailed(error);
+    }
+  }
+
+  #send(call: ApiCall<unknown>, session: Session, operation: string): Promise<HttpResponse> {
+    const url = new URL(`${session.baseUrl}${call.path}`);
+    for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
+    return this.#http.send({
+      method: call.method,
+      url,
+      headers: call.family === 'v2' ? { icSessionId: session.id } : { 'INFA-SESSION-ID': session.id },
+      body: call.body,
+      timeoutMs: this.#options.timeouts.requestMs,
+      operation,
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
+  }
+
+  #validate<T>(res: HttpResponse, call: ApiCall<T>, operation: string): T {
+    let json: unknown;
+    try {
+      json = JSON.parse(res.text);
+    } catch {
+      const what = res.text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
+      throw new IicsInvalidResponseError(`${operation} answered HTTP ${res.status} with ${what}.`, {
+        operation,
+        status: res.status,
+        issues: [{ path: '', message: 'not JSON' }],
+      });
+    }
+    const parsed = call.parse!(json);
+    if (parsed.ok) return parsed.value;
+    throw new IicsInvalidResponseError(
+      this.#secrets.redact(`${operation} answered something that is not a valid ${call.schemaName ?? 'answer'}: ${formatIssues(parsed.errors)}`),
+      { operation, status: res.status, issues: parsed.errors.map((e) => ({ path: e.path, message: this.#secrets.redact(e.message) })) },
+    );
+  }
+}
+
+class LoginFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/** A parser for a JSON array whose items `item` parses; issue paths are prefixed with the index. */
+export function arrayOf<T>(item: (input: unknown) => ParseResult<T>): (input: unknown) => ParseResult<T[]> {
+  return (input) => {
+    if (!Array.isArray(input)) return { ok: false, errors: [{ path: '', message: 'expected an array' }] };
+    const out: T[] = [];
+    for (const [index, element] of input.entries()) {
+      const r = item(element);
+      if (!r.ok) return { ok: false, errors: r.errors.map((e) => ({ path: `/${index}${e.path}`, message: e.message })) };
+      out.push(r.value);
+    }
+    return { ok: true, value: out };
+  };
+}

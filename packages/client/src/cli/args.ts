@@ -1,0 +1,187 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { TASK_TYPES, isTaskType, type TaskTypeName } from '@iics-jobs/schema';
+import type { TaskSelector } from '../jobs.js';
+import { parseDuration } from './duration.js';
+
+/** A usage mistake: exit 64 with a short help. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface CommonArgs {
+  json: boolean;
+  verbose: boolean;
+  requestTimeoutMs?: number;
+}
+
+export type Parsed =
+  | { command: 'help'; topic: 'main' | 'run' | 'status' | 'stop' }
+  | { command: 'version' }
+  | ({
+      command: 'run';
+      task: TaskSelector;
+      taskType: TaskTypeName;
+      callbackURL?: string;
+      parameterFile?: { name: string; dir: string };
+      wait: boolean;
+      pollIntervalMs?: number;
+      timeoutMs?: number;
+    } & CommonArgs)
+  | ({ command: 'status'; taskId: string; runId: number } & CommonArgs)
+  | ({ command: 'stop'; task: TaskSelector; taskType: TaskTypeName; cleanStop: boolean } & CommonArgs);
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  'request-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+const TASK: Options = {
+  'task-name': { type: 'string' },
+  'task-id': { type: 'string' },
+  'federated-id': { type: 'string' },
+  path: { type: 'string' },
+  'task-type': { type: 'string' },
+};
+
+export function parseCommandLine(argv: readonly string[]): Parsed {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help', topic: 'main' };
+  if (command === '--version' || command === '-v') return { command: 'version' };
+  switch (command) {
+    case 'run':
+      return parseRun(rest);
+    case 'status':
+      return parseStatus(rest);
+    case 'stop':
+      return parseStop(rest);
+    default:
+      throw new UsageError(`Unknown command "${command}"; the commands are run, status and stop.`);
+  }
+}
+
+function parseRun(argv: string[]): Parsed {
+  const values = parse(argv, {
+    ...COMMON,
+    ...TASK,
+    'callback-url': { type: 'string' },
+    'param-file-name': { type: 'string' },
+    'param-file-dir': { type: 'string' },
+    'no-wait': { type: 'boolean' },
+    'poll-interval': { type: 'string' },
+    timeout: { type: 'string' },
+  });
+  if (values.help) return { command: 'help', topic: 'run' };
+  const name = str(values['param-file-name']);
+  const dir = str(values['param-file-dir']);
+  if ((name === undefined) !== (dir === undefined)) throw new UsageError('--param-file-name and --param-file-dir go together.');
+  const callbackURL = str(values['callback-url']);
+  const pollIntervalMs = duration(values['poll-interval'], '--poll-interval');
+  const timeoutMs = duration(values.timeout, '--timeout');
+  const wait = values['no-wait'] !== true;
+  if (!wait && (pollIntervalMs !== undefined || timeoutMs !== undefined)) {
+    throw new UsageError('--no-wait does not wait: drop --poll-interval and --timeout.');
+  }
+  return {
+    command: 'run',
+    task: selector(values),
+    taskType: taskType(values['task-type']),
+    wait,
+    ...(callbackURL !== undefined ? { callbackURL } : {}),
+    ...(name !== undefined && dir !== undefined ? { parameterFile: { name, dir } } : {}),
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...common(values),
+  };
+}
+
+function parseStatus(argv: string[]): Parsed {
+  const values = parse(argv, { ...COMMON, 'task-id': { type: 'string' }, 'run-id': { type: 'string' } });
+  if (values.help) return { command: 'help', topic: 'status' };
+  const taskId = str(values['task-id']);
+  if (!taskId) throw new UsageError('status needs --task-id (the v2 task id that "run" printed).');
+  const runIdText = str(values['run-id']);
+  if (runIdText === undefined) throw new UsageError('status needs --run-id.');
+  if (!/^\d+$/.test(runIdText) || !Number.isSafeInteger(Number(runIdText))) {
+    throw new UsageError(`--run-id must be a whole number (got "${runIdText}").`);
+  }
+  return { command: 'status', taskId, runId: Number(runIdText), ...common(values) };
+}
+
+function parseStop(argv: string[]): Parsed {
+  const values = parse(argv, { ...COMMON, ...TASK, clean: { type: 'boolean' } });
+  if (values.help) return { command: 'help', topic: 'stop' };
+  return {
+    command: 'stop',
+    task: selector(values),
+    taskType: taskType(values['task-type']),
+    cleanStop: values.clean === true,
+    ...common(values),
+  };
+}
+
+type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+function parse(argv: string[], options: Options): Values {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+    return values as Values;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // parseArgs's messages name the option ("Unknown option '--x'", "Option '--task-id <value>' argument missing").
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+}
+
+function str(value: Values[string]): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function selector(values: Values): TaskSelector {
+  const given: Array<[string, string]> = [];
+  for (const [flag, key] of [
+    ['task-name', 'taskName'],
+    ['task-id', 'taskId'],
+    ['federated-id', 'taskFederatedId'],
+    ['path', 'path'],
+  ] as const) {
+    const v = str(values[flag]);
+    if (v !== undefined) {
+      if (v.trim() === '') throw new UsageError(`--${flag} needs a value.`);
+      given.push([key, v]);
+    }
+  }
+  if (given.length === 0) throw new UsageError('Name the task with one of --task-name, --task-id, --federated-id or --path.');
+  if (given.length > 1) throw new UsageError('Name the task one way only (one of --task-name, --task-id, --federated-id, --path).');
+  const [key, value] = given[0]!;
+  return { [key]: value } as unknown as TaskSelector;
+}
+
+function taskType(value: Values[string]): TaskTypeName {
+  const v = str(value);
+  if (v === undefined) throw new UsageError(`--task-type is required: one of ${TASK_TYPES.join(', ')}.`);
+  // Upper-cased for the user's convenience: IICS's own examples write "Workflow".
+  const upper = v.toUpperCase();
+  if (!isTaskType(upper)) throw new UsageError(`--task-type must be one of ${TASK_TYPES.join(', ')} (got "${v}").`);
+  return upper;
+}
+
+function duration(value: Values[string], flag: string): number | undefined {
+  const v = str(value);
+  if (v === undefined) return undefined;
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new UsageError(`${flag} must be a duration such as 500ms, 10s, 5m, 2h or 1h30m (got "${v}").`);
+  return ms;
+}
+
+function common(values: Values): CommonArgs {
+  const requestTimeoutMs = duration(values['request-timeout'], '--request-timeout');
+  return {
+    json: values.json === true,
+    verbose: values.verbose === true,
+    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
+  };
+}

@@ -1,0 +1,168 @@
+import type { Dispatcher } from 'undici';
+import { createIicsClient, type IicsClient } from '../client.js';
+import { IicsInvalidArgumentError, IicsWaitTimeoutError } from '../errors.js';
+import { CLIENT_VERSION, type IicsLogger } from '../options.js';
+import { parseCommandLine, UsageError, type Parsed } from './args.js';
+import { EXIT, exitCodeForError, exitCodeForState, type ExitCode } from './exit-codes.js';
+import { MAIN_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, STOP_HELP } from './help.js';
+import { Reporter, type CliStream } from './output.js';
+
+export interface CliIo {
+  env?: Record<string, string | undefined>;
+  stdout?: CliStream;
+  stderr?: CliStream;
+  /** Aborting it stops the wait (exit 130); the job goes on. */
+  signal?: AbortSignal;
+  /** For tests: an undici dispatcher to send requests through. */
+  dispatcher?: Dispatcher;
+}
+
+const HELP = { main: MAIN_HELP, run: RUN_HELP, status: STATUS_HELP, stop: STOP_HELP } as const;
+
+/** Runs `iics-job` with `argv` (without node and the script) and returns the exit code. Never throws. */
+export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+
+  let parsed: Parsed;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (error) {
+    return usage(stderr, error);
+  }
+  if (parsed.command === 'help') {
+    stdout.write(HELP[parsed.topic]);
+    return EXIT.SUCCESS;
+  }
+  if (parsed.command === 'version') {
+    stdout.write(`${CLIENT_VERSION}\n`);
+    return EXIT.SUCCESS;
+  }
+
+  const reporter = new Reporter(stdout, stderr, parsed.json);
+  let client: IicsClient;
+  try {
+    client = clientFromEnv(env, parsed.requestTimeoutMs, parsed.verbose ? stderrLogger(stderr) : undefined, io.dispatcher);
+  } catch (error) {
+    return usage(stderr, error);
+  }
+
+  let phase: 'start' | 'wait' | 'other' = 'other';
+  try {
+    switch (parsed.command) {
+      case 'run': {
+        phase = 'start';
+        const started = await client.jobs.start(
+          {
+            ...parsed.task,
+            taskType: parsed.taskType,
+            ...(parsed.callbackURL !== undefined ? { callbackURL: parsed.callbackURL } : {}),
+            ...(parsed.parameterFile ? { parameterFile: parsed.parameterFile } : {}),
+          },
+          io.signal ? { signal: io.signal } : {},
+        );
+        reporter.started(started, parsed.wait);
+        if (!parsed.wait) {
+          reporter.notWaited(started, EXIT.NO_WAIT);
+          return EXIT.NO_WAIT;
+        }
+        phase = 'wait';
+        try {
+          const final = await client.jobs.wait(
+            { taskId: started.taskId, runId: started.runId },
+            {
+              ...(parsed.pollIntervalMs !== undefined ? { pollIntervalMs: parsed.pollIntervalMs } : {}),
+              ...(parsed.timeoutMs !== undefined ? { timeoutMs: parsed.timeoutMs } : {}),
+              ...(io.signal ? { signal: io.signal } : {}),
+              onUpdate: (status) => reporter.update(status),
+            },
+          );
+          const code = exitCodeForState(final.state, final.terminal);
+          reporter.finished(final, code);
+          return code;
+        } catch (error) {
+          if (error instanceof IicsWaitTimeoutError) {
+            reporter.stillRunning(error.taskId, error.runId, error.lastStatus, EXIT.STILL_RUNNING);
+            return EXIT.STILL_RUNNING;
+          }
+          throw error;
+        }
+      }
+      case 'status': {
+        const status = await client.jobs.status({ taskId: parsed.taskId, runId: parsed.runId }, io.signal ? { signal: io.signal } : {});
+        const code = exitCodeForState(status.state, status.terminal);
+        reporter.status(status, code);
+        return code;
+      }
+      case 'stop': {
+        const answer = await client.jobs.stop(
+          { ...parsed.task, taskType: parsed.taskType, cleanStop: parsed.cleanStop },
+          io.signal ? { signal: io.signal } : {},
+        );
+        reporter.stopped(answer.description, parsed.cleanStop, EXIT.SUCCESS);
+        return EXIT.SUCCESS;
+      }
+    }
+  } catch (error) {
+    const code: ExitCode = exitCodeForError(error, phase);
+    if (code === EXIT.USAGE) {
+      reporter.close();
+      return usage(stderr, error);
+    }
+    reporter.error(error, code);
+    return code;
+  } finally {
+    reporter.close();
+    await client.close().catch(() => undefined);
+  }
+}
+
+function clientFromEnv(
+  env: Record<string, string | undefined>,
+  requestTimeoutMs: number | undefined,
+  logger: IicsLogger | undefined,
+  dispatcher: Dispatcher | undefined,
+): IicsClient {
+  const missing = ['IICS_LOGIN_URL', 'IICS_USERNAME', 'IICS_PASSWORD'].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new UsageError(`Set ${missing.join(', ')} in the environment (credentials are never taken as options).`);
+  }
+  const apiVersion = env.IICS_API_VERSION?.toLowerCase();
+  if (apiVersion !== undefined && apiVersion !== '' && apiVersion !== 'v2' && apiVersion !== 'v3') {
+    throw new UsageError(`IICS_API_VERSION must be v2 or v3 (got "${env.IICS_API_VERSION}").`);
+  }
+  try {
+    return createIicsClient({
+      loginUrl: env.IICS_LOGIN_URL!,
+      username: env.IICS_USERNAME!,
+      password: env.IICS_PASSWORD!,
+      apiVersion: apiVersion === 'v3' ? 'v3' : 'v2',
+      ...(dispatcher ? { dispatcher } : {}),
+      ...(requestTimeoutMs !== undefined ? { timeouts: { requestMs: requestTimeoutMs, loginMs: requestTimeoutMs } } : {}),
+      userAgent: `iics-job/${CLIENT_VERSION} node/${process.versions.node}`,
+      ...(logger ? { logger } : {}),
+    });
+  } catch (error) {
+    if (error instanceof IicsInvalidArgumentError) {
+      const variable = { loginUrl: 'IICS_LOGIN_URL', username: 'IICS_USERNAME', password: 'IICS_PASSWORD' }[error.field];
+      throw new UsageError(variable ? `${variable}: ${error.message}` : error.message);
+    }
+    throw error;
+  }
+}
+
+function usage(stderr: CliStream, error: unknown): number {
+  if (!(error instanceof UsageError) && !(error instanceof IicsInvalidArgumentError)) {
+    stderr.write(`iics-job: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.EXCEPTION;
+  }
+  stderr.write(`iics-job: ${error.message}\n\n${SHORT_USAGE}`);
+  return EXIT.USAGE;
+}
+
+function stderrLogger(stderr: CliStream): IicsLogger {
+  const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void stderr.write(`[${level}] ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}\n`);
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}

@@ -1,0 +1,170 @@
+import { Agent, type Dispatcher } from 'undici';
+import { IicsAbortedError, IicsClientClosedError, IicsInvalidResponseError, IicsNetworkError, IicsTimeoutError } from './errors.js';
+import type { Secrets } from './secrets.js';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: URL;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** "POST /api/v2/job", for messages. Holds no query values that could be secret. */
+  operation: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** Answers above this are refused: a list of running jobs is kilobytes; anything this large is not IICS. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+// Error codes that mean no connection was ever made, so the request never reached the server
+// and even a job start can safely be sent again.
+const CONNECT_FAILURE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Sends one request through undici, with a deadline, and turns every failure into an IicsError. */
+export class HttpTransport {
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #userAgent: string;
+  readonly #secrets: Secrets;
+  #closed = false;
+
+  constructor(options: { dispatcher?: Dispatcher; connectTimeoutMs: number; userAgent: string; secrets: Secrets }) {
+    this.#userAgent = options.userAgent;
+    this.#secrets = options.secrets;
+    if (options.dispatcher) {
+      this.#dispatcher = options.dispatcher;
+      this.#ownsDispatcher = false;
+    } else {
+      // An Agent keeps one keep-alive Pool per origin (the login host and the POD host).
+      // It is ours alone: the global dispatcher is never touched.
+      this.#dispatcher = new Agent({ connect: { timeout: options.connectTimeoutMs }, keepAliveTimeout: 10_000 });
+      this.#ownsDispatcher = true;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    if (this.#closed) throw new IicsClientClosedError();
+    if (req.signal?.aborted) throw abortedError(req.operation, req.signal.reason);
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, req.timeoutMs);
+    const onAbort = (): void => controller.abort();
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.#userAgent,
+      ...req.headers,
+    };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers['content-type'] = 'application/json';
+    }
+
+    try {
+      const res = await this.#dispatcher.request({
+        origin: req.url.origin,
+        path: `${req.url.pathname}${req.url.search}`,
+        method: req.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: controller.signal,
+        // Our own timer bounds the whole exchange; these only keep undici's defaults from firing first.
+        headersTimeout: req.timeoutMs + 1000,
+        bodyTimeout: req.timeoutMs + 1000,
+      });
+      const text = await readBody(res.body, req.operation, res.statusCode);
+      return { status: res.statusCode, headers: res.headers, text };
+    } catch (error) {
+      if (error instanceof IicsInvalidResponseError) throw error;
+      if (timedOut) {
+        throw new IicsTimeoutError(`${req.operation} got no complete answer within ${req.timeoutMs} ms.`, {
+          timeoutMs: req.timeoutMs,
+          operation: req.operation,
+        });
+      }
+      if (req.signal?.aborted) throw abortedError(req.operation, req.signal.reason);
+      if (this.#closed) throw new IicsClientClosedError();
+      throw this.#networkError(req.operation, error);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDispatcher) await this.#dispatcher.destroy();
+  }
+
+  #networkError(operation: string, error: unknown): IicsNetworkError {
+    const causeCode = errorCode(error);
+    const connectFailed = causeCode !== undefined && CONNECT_FAILURE_CODES.has(causeCode);
+    const detail = error instanceof Error ? this.#secrets.redact(error.message) : 'unknown error';
+    const what = connectFailed ? 'could not connect' : 'the connection failed';
+    return new IicsNetworkError(`${operation}: ${what} (${causeCode ?? 'no code'}: ${detail}).`, {
+      operation,
+      connectFailed,
+      cause: error,
+      ...(causeCode !== undefined ? { causeCode } : {}),
+    });
+  }
+}
+
+function abortedError(operation: string, reason: unknown): IicsAbortedError {
+  return new IicsAbortedError(`${operation} was aborted.`, { cause: reason });
+}
+
+function errorCode(error: unknown): string | undefined {
+  // Connection errors come from net with `code`; undici sometimes wraps them in `cause`.
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+async function readBody(body: Dispatcher.ResponseData['body'], operation: string, status: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      throw new IicsInvalidResponseError(`${operation} answered more than ${MAX_BODY_BYTES} bytes; refused.`, {
+        operation,
+        status,
+        issues: [{ path: '', message: 'the answer is too large' }],
+      });
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

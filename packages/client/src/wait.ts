@@ -1,0 +1,82 @@
+import { linkSignals, sleep } from './abort.js';
+import { IicsAbortedError, IicsError, IicsInvalidArgumentError, IicsWaitTimeoutError } from './errors.js';
+import { describe } from './options.js';
+import type { JobRef, JobStatus } from './status.js';
+
+export interface WaitOptions {
+  /** Time between polls. Default 10 000 ms (RunAJob waits at least that long between calls too). */
+  pollIntervalMs?: number;
+  /** Give up waiting after this long with IICS_WAIT_TIMEOUT; the job goes on. Default: no limit. */
+  timeoutMs?: number;
+  /** Stops waiting with IICS_ABORTED; the job goes on. */
+  signal?: AbortSignal;
+  /** Called with every status polled, including the final one. */
+  onUpdate?: (status: JobStatus) => void;
+}
+
+export const DEFAULT_POLL_INTERVAL_MS = 10_000;
+const MAX_MS = 2 ** 31 - 1;
+
+export type StatusFn = (ref: JobRef, options: { signal: AbortSignal; notListed: 'QUEUED' | 'RUNNING' }) => Promise<JobStatus>;
+
+export function checkWaitOptions(options: unknown): WaitOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') {
+    throw new IicsInvalidArgumentError('options', 'wait options must be an object: { pollIntervalMs?, timeoutMs?, signal?, onUpdate? }.');
+  }
+  const o = options as WaitOptions;
+  for (const key of ['pollIntervalMs', 'timeoutMs'] as const) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > MAX_MS)) {
+      throw new IicsInvalidArgumentError(key, `${key} must be a number of milliseconds from 1 to ${MAX_MS} (got ${describe(v)}).`);
+    }
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new IicsInvalidArgumentError('signal', 'signal must be an AbortSignal.');
+  }
+  if (o.onUpdate !== undefined && typeof o.onUpdate !== 'function') {
+    throw new IicsInvalidArgumentError('onUpdate', 'onUpdate must be a function.');
+  }
+  return o;
+}
+
+/**
+ * Polls until the run ends. A run in neither the monitor nor the log is "not listed yet" before it
+ * was ever seen (QUEUED) and "between monitor and log" after (RUNNING): neither is an error.
+ */
+export async function waitForJob(ref: JobRef, options: WaitOptions, status: StatusFn): Promise<JobStatus> {
+  const interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const deadline = new AbortController();
+  const timer = options.timeoutMs !== undefined ? setTimeout(() => deadline.abort(), options.timeoutMs) : undefined;
+  const linked = linkSignals(options.signal, deadline.signal);
+  let last: JobStatus | undefined;
+  let seen = false;
+  try {
+    for (;;) {
+      const current = await status(ref, { signal: linked.signal, notListed: seen ? 'RUNNING' : 'QUEUED' });
+      last = current;
+      if (current.source !== 'none') seen = true;
+      options.onUpdate?.(current);
+      if (current.terminal) return current;
+      await sleep(interval, linked.signal);
+    }
+  } catch (error) {
+    if (deadline.signal.aborted && !options.signal?.aborted) {
+      throw new IicsWaitTimeoutError(
+        `Run ${ref.runId} of task ${ref.taskId} was still ${last?.state ?? 'not listed'} after ${options.timeoutMs} ms; it goes on without us.`,
+        { ...ref, timeoutMs: options.timeoutMs!, ...(last ? { lastStatus: last } : {}) },
+      );
+    }
+    if (options.signal?.aborted) {
+      throw new IicsAbortedError(`Stopped waiting for run ${ref.runId} of task ${ref.taskId}; the job goes on.`, {
+        ...ref,
+        ...(last ? { lastStatus: last } : {}),
+        cause: error instanceof IicsError ? error : options.signal.reason,
+      });
+    }
+    throw error;
+  } finally {
+    if (timer) clearTimeout(timer);
+    linked.dispose();
+  }
+}

@@ -121,7 +121,11 @@ export function statusFromMonitor(ref: JobRef, entry: ActivityMonitorEntry): Job
   fillCommon(status, entry.taskName, entry.type, monitorTimes(entry), entry.errorMsg, entry);
   if (entry.type === 'WORKFLOW' && entry.entries && entry.entries.length > 0) {
     status.children = entry.entries.map((child) => {
-      const c = stateFromExecutionState(child.executionState);
+      // A task of a running taskflow that has ended shows COMPLETED here; its success or warning is only
+      // in the log once the whole taskflow ends, so say what is known: it completed.
+      const c = child.executionState.toUpperCase() === 'COMPLETED'
+        ? { state: 'COMPLETED', terminal: true }
+        : stateFromExecutionState(child.executionState);
       const out: ChildJobStatus = { taskId: child.taskId, runId: child.runId, state: c.state, terminal: c.terminal };
       fillCommon(out, child.taskName, child.type, monitorTimes(child), child.errorMsg, child);
       return out;

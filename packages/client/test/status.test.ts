@@ -147,6 +147,14 @@ describe('monitor entries', () => {
     expect(s.children).toEqual([expect.objectContaining({ taskId: '0119Y40Z00000000001S', runId: 14, state: 'RUNNING' })]);
   });
 
+  test('a finished task inside a running taskflow reads COMPLETED and terminal, not RUNNING', () => {
+    const monitor = structuredClone(realMonitor);
+    monitor[0]!.entries![0]!.executionState = 'COMPLETED';
+    const s = statusFromMonitor({ taskId: '0119Y40N000000000004', runId: 6 }, monitor[0]!);
+    expect(s).toMatchObject({ state: 'RUNNING', terminal: false });
+    expect(s.children).toEqual([expect.objectContaining({ runId: 14, state: 'COMPLETED', terminal: true })]);
+  });
+
   test('a child task run is found by its own (taskId, runId)', () => {
     expect(findMonitorEntry(realMonitor, { taskId: '0119Y40Z00000000001S', runId: 14 })?.taskName).toBe('MT_Warning');
     expect(findMonitorEntry(realMonitor, { taskId: '0119Y40Z00000000001S', runId: 6 })).toBeUndefined();

@@ -1,0 +1,67 @@
+import type { ParseResult } from '@iics-jobs/schema';
+import type { Clock } from '../clock.js';
+import type { V2IdFactory } from '../ids.js';
+import type { ErrorFamily, RouteResult } from './errors.js';
+import type { RunEngine } from './runs.js';
+import type { SessionStore } from './sessions.js';
+import type { TaskCatalog } from './tasks.js';
+import type { FakeRoute, FakeUser } from './types.js';
+
+/** The state of one fake that route handlers read and change. */
+export interface FakeContext {
+  readonly clock: Clock;
+  readonly ids: V2IdFactory;
+  readonly orgId: string;
+  readonly orgUuid: string;
+  readonly serverUrl: string;
+  readonly users: readonly FakeUser[];
+  readonly sessions: SessionStore;
+  readonly catalog: TaskCatalog;
+  readonly engine: RunEngine;
+  readonly loginFailureStatus: 400 | 401 | 403;
+  readonly lookupMissing: 'error' | 'omit';
+  /** Stable ids for users, projects and folders, made on first use. */
+  stableId(key: string, make: () => string): string;
+}
+
+export interface FakeRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** The parsed JSON body; undefined for none. */
+  readonly body: unknown;
+  /** Route parameter: the id of `/activityLog/{id}`. */
+  readonly param?: string;
+  /** Set for routes that need a session. */
+  readonly username?: string;
+  readonly sessionId?: string;
+}
+
+export interface RouteDefinition {
+  readonly route: Exclude<FakeRoute, '*'>;
+  readonly family: ErrorFamily;
+  readonly method: 'GET' | 'POST';
+  /** Needs a session header. */
+  readonly auth: boolean;
+  /** Matches the path; returns the route parameter ('' when none) or undefined. */
+  match(path: string): string | undefined;
+  handle(ctx: FakeContext, request: FakeRequest): RouteResult;
+  /** Checks a 200 answer's body against the schema. */
+  validate?(body: unknown): ParseResult<unknown>;
+}
+
+export function exactPath(expected: string): (path: string) => string | undefined {
+  return (path) => (path === expected ? '' : undefined);
+}
+
+/** Validates every element of an array answer. */
+export function eachOf(parse: (input: unknown) => ParseResult<unknown>): (body: unknown) => ParseResult<unknown> {
+  return (body) => {
+    if (!Array.isArray(body)) return { ok: false, errors: [{ path: '', message: 'expected an array' }] };
+    for (const [i, item] of body.entries()) {
+      const result = parse(item);
+      if (!result.ok) return { ok: false, errors: result.errors.map((e) => ({ path: `/${i}${e.path}`, message: e.message })) };
+    }
+    return { ok: true, value: body };
+  };
+}

@@ -1,0 +1,90 @@
+import { parseActivityLogEntry, parseActivityMonitorEntry } from '@iics-jobs/schema';
+import { eachOf, exactPath, type RouteDefinition } from '../context.js';
+import { ERROR_CODES, v2Error, type RouteResult } from '../errors.js';
+
+const DEFAULT_ROW_LIMIT = 200;
+const MAX_ROW_LIMIT = 1000;
+
+function booleanParam(query: URLSearchParams, name: string): boolean | RouteResult {
+  const value = query.get(name);
+  if (value === null) return false;
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  return v2Error(400, ERROR_CODES.badRequest, `${name} must be true or false, got "${value.slice(0, 40)}".`);
+}
+
+function integerParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined | RouteResult {
+  const value = query.get(name);
+  if (value === null) return undefined;
+  const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    return v2Error(400, ERROR_CODES.badRequest, `${name} must be an integer from ${min} to ${max}, got "${value.slice(0, 40)}".`);
+  }
+  return n;
+}
+
+function isError(value: unknown): value is RouteResult {
+  return typeof value === 'object' && value !== null && 'status' in value;
+}
+
+export const activityMonitorRoute: RouteDefinition = {
+  route: 'activityMonitor',
+  family: 'v2',
+  method: 'GET',
+  auth: true,
+  match: exactPath('/saas/api/v2/activity/activityMonitor'),
+  validate: eachOf(parseActivityMonitorEntry),
+  handle(ctx, request): RouteResult {
+    const details = booleanParam(request.query, 'details');
+    if (isError(details)) return details;
+    return { status: 200, body: ctx.engine.monitorEntries(details) };
+  },
+};
+
+export const activityLogRoute: RouteDefinition = {
+  route: 'activityLog',
+  family: 'v2',
+  method: 'GET',
+  auth: true,
+  match: exactPath('/saas/api/v2/activity/activityLog'),
+  validate: eachOf(parseActivityLogEntry),
+  handle(ctx, request): RouteResult {
+    const { query } = request;
+    const taskId = query.get('taskId');
+    if (taskId === '') return v2Error(400, ERROR_CODES.badRequest, 'taskId must not be empty.');
+    const runId = integerParam(query, 'runId', 0, Number.MAX_SAFE_INTEGER);
+    if (isError(runId)) return runId;
+    if (runId !== undefined && taskId === null) {
+      return v2Error(400, ERROR_CODES.badRequest, 'taskId is required whenever runId is included in a request.');
+    }
+    const offset = integerParam(query, 'offset', 0, Number.MAX_SAFE_INTEGER);
+    if (isError(offset)) return offset;
+    const rowLimit = integerParam(query, 'rowLimit', 1, MAX_ROW_LIMIT);
+    if (isError(rowLimit)) return rowLimit;
+
+    const runs = ctx.engine
+      .logRecords()
+      .filter((run) => (taskId === null || run.view.taskId === taskId) && (runId === undefined || run.view.runId === runId));
+    const start = offset ?? 0;
+    const page = runs.slice(start, start + (rowLimit ?? DEFAULT_ROW_LIMIT));
+    return { status: 200, body: page.map((run) => ctx.engine.logEntry(run)) };
+  },
+};
+
+export const activityLogEntryRoute: RouteDefinition = {
+  route: 'activityLog',
+  family: 'v2',
+  method: 'GET',
+  auth: true,
+  match: (path) => {
+    const match = /^\/saas\/api\/v2\/activity\/activityLog\/([^/]+)$/.exec(path);
+    return match ? decodeURIComponent(match[1]!) : undefined;
+  },
+  validate: parseActivityLogEntry,
+  handle(ctx, request): RouteResult {
+    const run = ctx.engine.logRecord(request.param!);
+    if (!run) return v2Error(404, ERROR_CODES.notFound, `No activity log entry with id ${request.param!.slice(0, 40)} exists.`);
+    // The entry by id names its children `items`, where the list names them `entries`.
+    return { status: 200, body: ctx.engine.logEntry(run, 'items') };
+  },
+};

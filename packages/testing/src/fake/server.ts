@@ -1,0 +1,422 @@
+import { setMaxListeners } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleepReal } from 'node:timers/promises';
+import { formatIssues, parseV2Error, parseV3Error } from '@iics-jobs/schema';
+import { checkDelays, checkMs } from '../checks.js';
+import { createClock, type Clock } from '../clock.js';
+import { V2IdFactory, federatedId, orgId } from '../ids.js';
+import { callbackRetrySchedule } from '../retry-schedule.js';
+import { CallbackSender } from './callbacks.js';
+import type { FakeContext, FakeRequest, RouteDefinition } from './context.js';
+import { ERROR_CODES, faultError, familyError, type ErrorFamily, type RouteResult } from './errors.js';
+import { FaultState } from './faults.js';
+import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from './routes/activity.js';
+import { jobRoute, stopRoute } from './routes/job.js';
+import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
+import { lookupRoute } from './routes/lookup.js';
+import { RunEngine, type RunRecord } from './runs.js';
+import { SessionStore } from './sessions.js';
+import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
+import { TimerGroup } from './timers.js';
+import type { FakeIics, FakeRun, FakeUser, RecordedRequest, StartFakeIicsOptions } from './types.js';
+
+/** The user a fake has when the options name none. */
+export const DEFAULT_USER: Readonly<FakeUser> = Object.freeze({ username: 'fake.user@example.com', password: 'fake-password' });
+const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+const DEFAULT_STOP_DELAY_MS = 1_000;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const ROUTES: readonly RouteDefinition[] = [
+  loginV2Route,
+  loginV3Route,
+  logoutV2Route,
+  logoutV3Route,
+  jobRoute,
+  stopRoute,
+  activityMonitorRoute,
+  activityLogRoute,
+  activityLogEntryRoute,
+  lookupRoute,
+];
+
+interface RunWaiter {
+  matches(run: RunRecord): boolean;
+  resolve(run: FakeRun): void;
+  reject(error: unknown): void;
+}
+
+interface IdleWaiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Starts a fake IICS on 127.0.0.1 (a free port unless `port` is given). */
+export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise<FakeIics> {
+  const settings = checkOptions(options);
+  const clock: Clock = options.clock ?? createClock({ timeScale: options.timeScale ?? 1 });
+  const timers = new TimerGroup(clock);
+  const ids = new V2IdFactory(orgId());
+  const catalog = new TaskCatalog(ids);
+  (options.tasks ?? defaultTaskDefinitions()).forEach((definition, i) => catalog.add(definition, `tasks[${i}]`));
+
+  const requests: RecordedRequest[] = [];
+  const violations: string[] = [];
+  const report = (problem: string): void => {
+    violations.push(problem);
+    // Also said out loud: a consumer's test may never look at `violations`.
+    process.emitWarning(problem, 'IicsFakeViolation');
+  };
+  const runWaiters = new Set<RunWaiter>();
+  const idleWaiters = new Set<IdleWaiter>();
+  const faults = new FaultState();
+  const closing = new AbortController();
+  // Each delayed request listens to it; many may be delayed at once.
+  setMaxListeners(0, closing.signal);
+
+  const engine: RunEngine = new RunEngine({
+    timers,
+    ids,
+    logGapMs: settings.logGapMs,
+    stopDelayMs: settings.stopDelayMs,
+    onEnded: (run) => {
+      if (!run.parent) sender.send(run);
+      for (const waiter of runWaiters) if (waiter.matches(run)) waiter.resolve(run.view);
+      checkIdle();
+    },
+  });
+  const sender = new CallbackSender(clock, settings.schedule, faults, engine, report, () => checkIdle());
+  const callbacksIdle = (): boolean => !sender.busy && engine.records.every((run) => run.ended || run.view.callbackURL === undefined);
+  function checkIdle(): void {
+    if (!callbacksIdle()) return;
+    for (const waiter of idleWaiters) waiter.resolve();
+  }
+
+  const stable = new Map<string, string>();
+  const server = http.createServer();
+  const ctx: FakeContext = {
+    clock,
+    ids,
+    orgId: ids.org,
+    orgUuid: federatedId(),
+    // Filled in once the port is known.
+    serverUrl: '',
+    users: settings.users,
+    sessions: new SessionStore(clock, settings.sessionIdleMs),
+    catalog,
+    engine,
+    loginFailureStatus: settings.loginFailureStatus,
+    lookupMissing: settings.lookupMissing,
+    stableId(key, make) {
+      let value = stable.get(key);
+      if (value === undefined) stable.set(key, (value = make()));
+      return value;
+    },
+  };
+
+  server.on('request', (req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      report(`request ${req.method} ${req.url?.split('?')[0]}: ${(error as Error).message}`);
+      if (!res.headersSent) sendResult(res, familyError('v2', 500, ERROR_CODES.internal, 'An unexpected error occurred.'));
+      else res.destroy();
+    });
+  });
+  // A malformed request line must not crash the fake.
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake.invalid');
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    const record: RecordedRequest = { at: clock.now(), method, path, query: Object.fromEntries(url.searchParams), body: undefined };
+    requests.push(record);
+    const candidates = ROUTES.filter((route) => route.match(path) !== undefined);
+    const def = candidates.find((route) => route.method === method);
+    const family: ErrorFamily = def?.family ?? candidates[0]?.family ?? (path.includes('/public/core/v3/') ? 'v3' : 'v2');
+    if (def) record.route = def.route;
+
+    const read = await readBody(req);
+    if (read.aborted) {
+      res.destroy();
+      return;
+    }
+    if (read.tooLarge) return answer(res, record, family, familyError(family, 413, ERROR_CODES.badRequest, `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+    const parsedBody = parseBody(read.text, req.headers['content-type']);
+    record.body = maskPassword(parsedBody.ok ? parsedBody.value : read.text || undefined);
+
+    if (def) {
+      const latency = faults.latencyOf(def.route);
+      if (latency) {
+        try {
+          if (latency.unit === 'fake') await clock.sleep(latency.ms, closing.signal);
+          else await sleepReal(latency.ms, undefined, { signal: closing.signal });
+        } catch {
+          res.destroy();
+          return;
+        }
+      }
+      const action = faults.take(def.route);
+      if (action?.kind === 'drop') {
+        record.dropped = true;
+        res.destroy();
+        return;
+      }
+      if (action?.kind === 'fail') return answer(res, record, family, faultError(family, action.status));
+    }
+    if (!def) {
+      if (candidates.length > 0) return answer(res, record, family, familyError(family, 405, ERROR_CODES.methodNotAllowed, 'Method not supported.'));
+      return answer(res, record, family, familyError(family, 404, ERROR_CODES.notFound, `No resource at ${path.slice(0, 200)}.`));
+    }
+    if (!parsedBody.ok) return answer(res, record, family, familyError(family, parsedBody.status, ERROR_CODES[parsedBody.code], parsedBody.message));
+
+    let username: string | undefined;
+    let sessionId: string | undefined;
+    if (def.auth) {
+      sessionId = headerValue(req.headers.icsessionid) ?? headerValue(req.headers['infa-session-id']);
+      username = sessionId === undefined ? undefined : ctx.sessions.use(sessionId);
+      if (username === undefined) {
+        const message = sessionId === undefined ? 'A session id is required: send the icSessionId or INFA-SESSION-ID header.' : 'The session id is not valid or has expired. Log in again.';
+        return answer(res, record, family, familyError(family, 401, ERROR_CODES.invalidSession, message));
+      }
+    }
+    const request: FakeRequest = {
+      method,
+      path,
+      query: url.searchParams,
+      body: parsedBody.value,
+      param: def.match(path),
+      ...(username === undefined ? {} : { username }),
+      ...(sessionId === undefined ? {} : { sessionId }),
+    };
+    let result: RouteResult;
+    try {
+      result = def.handle(ctx, request);
+    } catch (error) {
+      report(`${def.route} handler threw: ${(error as Error).message}`);
+      result = familyError(family, 500, ERROR_CODES.internal, 'An unexpected error occurred.');
+    }
+    answer(res, record, family, result, def);
+  }
+
+  /** Sends `result` after checking it against its schema; an answer that fails it is a bug of the fake, sent as a 500. */
+  function answer(res: http.ServerResponse, record: RecordedRequest, family: ErrorFamily, result: RouteResult, def?: RouteDefinition): void {
+    if (res.destroyed) return;
+    const problem = def && result.status === 200 ? checkSuccess(def, result.body) : checkError(family, result.body);
+    if (problem) {
+      report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
+      result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');
+    }
+    record.status = result.status;
+    sendResult(res, result);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const loginUrl = `http://${hostForUrl}:${address.port}`;
+  (ctx as { serverUrl: string }).serverUrl = `${loginUrl}/saas`;
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing.abort(new Error('the fake IICS was closed'));
+      timers.cancelAll();
+      const error = new Error('the fake IICS was closed');
+      for (const waiter of runWaiters) waiter.reject(error);
+      for (const waiter of idleWaiters) waiter.reject(error);
+      await sender.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    })();
+    return closed;
+  };
+
+  const fake: FakeIics = {
+    loginUrl,
+    serverUrl: ctx.serverUrl,
+    credentials: Object.freeze({ ...settings.users[0]! }),
+    clock,
+    tasks: catalog.list,
+    requests,
+    runs: engine.views,
+    violations,
+    addTask: (definition) => catalog.add(definition, 'task'),
+    waitForRun(taskId, runId, waitOptions = {}) {
+      if (typeof taskId !== 'string' || !catalog.byId(taskId)) return Promise.reject(new TypeError(`waitForRun: no task has the id ${JSON.stringify(taskId)}`));
+      if (!Number.isSafeInteger(runId) || runId < 1) return Promise.reject(new TypeError(`waitForRun: runId must be an integer >= 1, got ${String(runId)}`));
+      const existing = engine.find(taskId, runId);
+      if (existing?.ended) return Promise.resolve(existing.view);
+      return waitFor<FakeRun, RunWaiter>(runWaiters, waitOptions.signal, closing.signal, (resolve, reject) => ({
+        matches: (run: RunRecord) => run.view.taskId === taskId && run.view.runId === runId,
+        resolve,
+        reject,
+      }));
+    },
+    waitForCallbacks(waitOptions = {}) {
+      if (callbacksIdle()) return Promise.resolve();
+      return waitFor<void, IdleWaiter>(idleWaiters, waitOptions.signal, closing.signal, (resolve, reject) => ({ resolve, reject }));
+    },
+    faults: faults.api(() => ctx.sessions.endAll()),
+    close,
+  };
+  return fake;
+}
+
+/** Adds a waiter to `set` and removes it once it settles, is aborted, or the fake closes. */
+function waitFor<T, W extends { resolve(value: T): void; reject(error: unknown): void }>(
+  set: Set<W>,
+  signal: AbortSignal | undefined,
+  closing: AbortSignal,
+  make: (resolve: (value: T) => void, reject: (error: unknown) => void) => W,
+): Promise<T> {
+  if (closing.aborted) return Promise.reject(new Error('the fake IICS was closed'));
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const done = (): void => {
+      set.delete(waiter);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const waiter = make(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error) => {
+        done();
+        reject(error);
+      },
+    );
+    const onAbort = (): void => waiter.reject(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    set.add(waiter);
+  });
+}
+
+function checkSuccess(def: RouteDefinition, body: unknown): string | undefined {
+  if (!def.validate) return body === undefined ? undefined : 'a body where none is expected';
+  const checked = def.validate(body);
+  return checked.ok ? undefined : formatIssues(checked.errors);
+}
+
+function checkError(family: ErrorFamily, body: unknown): string | undefined {
+  const checked = family === 'v2' ? parseV2Error(body) : parseV3Error(body);
+  return checked.ok ? undefined : formatIssues(checked.errors);
+}
+
+function sendResult(res: http.ServerResponse, result: RouteResult): void {
+  const text = result.body === undefined ? '' : JSON.stringify(result.body);
+  res.writeHead(result.status, {
+    'content-type': 'application/json;charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** The request body; `aborted` when the client went away before sending all of it (not a fault of the fake). */
+function readBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: boolean; aborted: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    const done = (aborted: boolean): void => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge, aborted });
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => done(false));
+    req.on('error', () => done(true));
+    req.on('close', () => {
+      if (!req.complete) done(true);
+    });
+  });
+}
+
+type ParsedBody = { ok: true; value: unknown } | { ok: false; status: number; code: 'badRequest' | 'unsupportedMediaType'; message: string };
+
+function parseBody(text: string, contentType: string | undefined): ParsedBody {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  // IICS reads JSON when no type is given; the fake speaks no XML.
+  if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+    return { ok: false, status: 415, code: 'unsupportedMediaType', message: `Content-Type ${contentType.slice(0, 80)} is not supported: send application/json.` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, status: 400, code: 'badRequest', message: 'The request body is not valid JSON.' };
+  }
+}
+
+/** Recorded requests never hold a password. */
+function maskPassword(body: unknown): unknown {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'password' in body) {
+    return { ...body, password: '********' };
+  }
+  return body;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+interface Settings {
+  port: number;
+  host: string;
+  users: FakeUser[];
+  sessionIdleMs: number;
+  logGapMs: number;
+  stopDelayMs: number;
+  schedule: number[];
+  loginFailureStatus: 400 | 401 | 403;
+  lookupMissing: 'error' | 'omit';
+}
+
+function checkOptions(options: StartFakeIicsOptions): Settings {
+  if (options === null || typeof options !== 'object') throw new TypeError('startFakeIics options must be an object');
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string such as "127.0.0.1"');
+  if (options.tasks !== undefined && !Array.isArray(options.tasks)) throw new TypeError('tasks must be an array of task definitions');
+  const users = options.users ?? [{ ...DEFAULT_USER }];
+  if (!Array.isArray(users) || users.length === 0) throw new TypeError('users must be a non-empty array of { username, password }');
+  users.forEach((user, i) => {
+    if (!user || typeof user.username !== 'string' || user.username === '' || user.username.length > 255) {
+      throw new TypeError(`users[${i}].username must be a string of 1 to 255 characters`);
+    }
+    if (typeof user.password !== 'string' || user.password === '' || user.password.length > 255) {
+      throw new TypeError(`users[${i}].password must be a string of 1 to 255 characters`);
+    }
+  });
+  if (options.clock !== undefined) {
+    const c = options.clock as Partial<Clock> | null;
+    if (!c || typeof c.now !== 'function' || typeof c.setTimeout !== 'function' || typeof c.sleep !== 'function' || typeof c.timeScale !== 'number') {
+      throw new TypeError('clock must be a Clock (now, setTimeout, sleep, timeScale), e.g. from createClock()');
+    }
+  }
+  const schedule = checkDelays(options.callbackRetrySchedule ?? callbackRetrySchedule(), 'callbackRetrySchedule');
+  const loginFailureStatus = options.loginFailureStatus ?? 403;
+  if (![400, 401, 403].includes(loginFailureStatus)) throw new RangeError(`loginFailureStatus must be 400, 401 or 403, got ${String(loginFailureStatus)}`);
+  const lookupMissing = options.lookupMissing ?? 'error';
+  if (lookupMissing !== 'error' && lookupMissing !== 'omit') throw new TypeError(`lookupMissing must be "error" or "omit", got ${String(lookupMissing)}`);
+  return {
+    port,
+    host,
+    users: users.map((user) => ({ username: user.username, password: user.password })),
+    sessionIdleMs: checkMs(options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS, 'sessionIdleMs', 'above0'),
+    logGapMs: checkMs(options.logGapMs ?? 0, 'logGapMs', 'atLeast0'),
+    stopDelayMs: checkMs(options.stopDelayMs ?? DEFAULT_STOP_DELAY_MS, 'stopDelayMs', 'atLeast0'),
+    schedule: [...schedule],
+    loginFailureStatus,
+    lookupMissing,
+  };
+}

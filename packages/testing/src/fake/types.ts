@@ -1,0 +1,162 @@
+import type { Clock } from '../clock.js';
+import type { DeliveryAttempt } from '../deliver.js';
+
+export type FakeTaskType = 'DMASK' | 'DRS' | 'DSS' | 'MTT' | 'PCS' | 'WORKFLOW';
+export type FakeOutcome = 'success' | 'warning' | 'failed';
+
+export interface FakeTaskDefinition {
+  name: string;
+  type: FakeTaskType;
+  /** v2 id; generated (20 characters, real shape) when omitted. */
+  id?: string;
+  /** Federated id; generated (22 characters) when omitted. */
+  federatedId?: string;
+  /** Project, folders and name, e.g. "Sales/TEST/MT_Load"; default "Default/<name>". */
+  path?: string;
+  /** Fake ms from start to end (default 30 000). */
+  durationMs?: number;
+  /** Fake ms spent QUEUED, then INITIALIZED, before RUNNING (default 2 000; at most durationMs). */
+  queuedMs?: number;
+  /** Default "success". */
+  outcome?: FakeOutcome;
+  /** Default true; false: a second start while a run is active is refused (403 v2 error). */
+  parallel?: boolean;
+  /** WORKFLOW only: its tasks, run in order (default: two mapping tasks). */
+  children?: FakeTaskDefinition[];
+}
+
+/** A task as the fake resolved it: ids and path filled in. */
+export interface FakeTask {
+  readonly name: string;
+  readonly type: FakeTaskType;
+  readonly id: string;
+  readonly federatedId: string;
+  readonly path: string;
+  readonly durationMs: number;
+  readonly queuedMs: number;
+  readonly outcome: FakeOutcome;
+  readonly parallel: boolean;
+  readonly children: readonly FakeTask[];
+}
+
+export type FakeRoute = 'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'lookup' | '*';
+
+export interface RecordedRequest {
+  /** Fake-clock epoch ms when the request arrived. */
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** The parsed JSON body (a password is masked), the raw text when it was not JSON, or undefined. */
+  body: unknown;
+  /** The status answered; undefined while pending or when the connection was dropped. */
+  status?: number;
+  /** The route the request matched, if any. */
+  route?: Exclude<FakeRoute, '*'>;
+  /** True when a `dropNext` fault destroyed the connection. */
+  dropped?: boolean;
+}
+
+/** QUEUED, INITIALIZED, RUNNING, STOPPING while active; SUCCESS, WARNING or FAILED once ended. */
+export type FakeRunState = 'QUEUED' | 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'SUCCESS' | 'WARNING' | 'FAILED';
+
+export interface FakeCallbackAttempt extends DeliveryAttempt {
+  /** Which delivery of the callback (0; 1, 2, ... with `faults.duplicateCallbacks`). */
+  delivery: number;
+}
+
+export interface FakeRun {
+  readonly taskId: string;
+  readonly taskName: string;
+  readonly taskType: FakeTaskType;
+  readonly runId: number;
+  readonly state: FakeRunState;
+  /** Fake-clock epoch ms. */
+  readonly startedAt: number;
+  readonly endedAt?: number;
+  /** `state` as the activity log writes it, once ended: 1 success, 2 warning, 3 failed. */
+  readonly activityState?: 1 | 2 | 3;
+  readonly callbackURL?: string;
+  readonly callbackDeliveries: readonly FakeCallbackAttempt[];
+  /** Once the callback deliveries settled: whether one got a 200. */
+  readonly callbackDelivered?: boolean;
+  /** The user that started the run. */
+  readonly startedBy: string;
+  /** Set when the run was stopped through the API. */
+  readonly stoppedBy?: string;
+  readonly cleanStop?: boolean;
+  readonly parameterFileName?: string;
+  readonly parameterFileDir?: string;
+  /** For a task run by a linear taskflow: the taskflow's run. */
+  readonly parent?: { readonly taskId: string; readonly runId: number };
+  /** For a linear taskflow: the runs of its tasks, in order, as far as they started. */
+  readonly children: readonly FakeRun[];
+}
+
+export interface FakeUser {
+  username: string;
+  password: string;
+}
+
+export interface StartFakeIicsOptions {
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default "127.0.0.1". */
+  host?: string;
+  /** Default: a few sample tasks (MT_Load, MT_Warning, MT_Fail, DSS_Sync, PCS_Nightly, LT_Nightly, MT_Sales). */
+  tasks?: FakeTaskDefinition[];
+  /** Default one user; `credentials` is users[0]. */
+  users?: FakeUser[];
+  /** Real ms per fake ms (default 1). Ignored when `clock` is given. */
+  timeScale?: number;
+  clock?: Clock;
+  /** Fake ms of inactivity after which a session expires (default 30 minutes). */
+  sessionIdleMs?: number;
+  /** Fake ms a finished run is in neither the monitor nor the log (default 0). */
+  logGapMs?: number;
+  /** Delays before callback attempts 2, 3, ... (default `callbackRetrySchedule()`). */
+  callbackRetrySchedule?: number[];
+  /** HTTP status of a wrong-credentials login (default 403, as the UI_10000 error object says; some PODs answer 400). */
+  loginFailureStatus?: 400 | 401 | 403;
+  /** Lookup of a path or id that does not exist: a 404 v3 error (default) or an answer without that object. */
+  lookupMissing?: 'error' | 'omit';
+  /** Fake ms between a stop request and the run's end (default 1 000). */
+  stopDelayMs?: number;
+}
+
+export interface FakeFaults {
+  /** Added delay per request of the route: real ms by default, or fake ms (scaled by the clock) with unit "fake". */
+  latency(route: FakeRoute, fakeOrRealMs: number, unit?: 'real' | 'fake'): void;
+  /** The next `count` requests of the route are answered `status` (default 503) with the route's error object. */
+  failNext(route: FakeRoute, count: number, status?: number): void;
+  /** The next `count` requests of the route get no answer: the connection is destroyed. */
+  dropNext(route: FakeRoute, count: number): void;
+  /** Every session is invalid from now on (401 on next use). */
+  expireSessions(): void;
+  /** Each callback sent from now on is delivered 1 + `extra` times, one after the other or all at once. */
+  duplicateCallbacks(extra: number, mode?: 'sequential' | 'concurrent'): void;
+  /** Removes latency, pending failures and drops, and callback duplication. */
+  reset(): void;
+}
+
+export interface FakeIics {
+  /** "http://127.0.0.1:<port>": the origin of the login host. */
+  readonly loginUrl: string;
+  /** "<loginUrl>/saas": what v2 login returns as serverUrl and v3 login as baseApiUrl. */
+  readonly serverUrl: string;
+  readonly credentials: { readonly username: string; readonly password: string };
+  readonly clock: Clock;
+  readonly tasks: readonly FakeTask[];
+  readonly requests: readonly RecordedRequest[];
+  readonly runs: readonly FakeRun[];
+  /** Responses or callbacks the fake produced that failed their own schema: always empty unless the fake has a bug. */
+  readonly violations: readonly string[];
+  addTask(definition: FakeTaskDefinition): FakeTask;
+  /** Resolves with the run once it has ended. */
+  waitForRun(taskId: string, runId: number, options?: { signal?: AbortSignal }): Promise<FakeRun>;
+  /** Resolves once every run with a callbackURL has ended and all its callback deliveries have settled. */
+  waitForCallbacks(options?: { signal?: AbortSignal }): Promise<void>;
+  readonly faults: FakeFaults;
+  /** Stops timers, pending callbacks and the server. */
+  close(): Promise<void>;
+}

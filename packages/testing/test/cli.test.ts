@@ -1,0 +1,132 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseJobResponse, parseLoginV2Response } from '@iics-jobs/schema';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { call, expectValid } from './helpers.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const cli = join(packageDir, 'dist', 'cli.js');
+const children: ChildProcess[] = [];
+let tmp: string;
+
+/** Whether dist is missing or older than a source file. */
+async function distIsStale(): Promise<boolean> {
+  const built = await stat(join(packageDir, 'dist', 'tsconfig.tsbuildinfo')).catch(() => undefined);
+  if (!built) return true;
+  const sources = await readdir(join(packageDir, 'src'), { recursive: true });
+  for (const file of sources) {
+    if (file.endsWith('.ts') && !file.endsWith('.test-d.ts') && (await stat(join(packageDir, 'src', file))).mtimeMs > built.mtimeMs) return true;
+  }
+  return false;
+}
+
+beforeAll(async () => {
+  // The bin runs from dist: build it when it is missing or older than the sources.
+  if (await distIsStale()) await promisify(execFile)('npx', ['tsc', '-b', 'packages/testing'], { cwd: repoRoot, timeout: 90_000 });
+  tmp = await mkdtemp(join(tmpdir(), 'iics-fake-cli-'));
+}, 100_000);
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+interface Running {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function until(condition: () => boolean, what: string, running: Running): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${running.stdout()} stderr: ${running.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function field(output: string, label: string): string {
+  const match = new RegExp(`${label}:\\s+(\\S+)`).exec(output);
+  if (!match) throw new Error(`no ${label} in ${output}`);
+  return match[1]!;
+}
+
+describe('iics-fake CLI', () => {
+  test('prints the login URL and credentials, serves the API, and exits 0 on SIGTERM', async () => {
+    const fake = run(['--port', '0', '--time-scale', '0.001']);
+    await until(() => fake.stdout().includes('Stop with'), 'the banner', fake);
+    const out = fake.stdout();
+    const loginUrl = field(out, 'login URL');
+    expect(loginUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(field(out, 'server URL')).toBe(`${loginUrl}/saas`);
+    const username = field(out, 'username');
+    const password = field(out, 'password');
+    expect(out).toMatch(/MT_Load\s+MTT\s+id [0-9A-Z]{20}\s+federatedId [0-9A-Za-z]{22}\s+Default\/MT_Load/);
+
+    const login = await call(loginUrl, 'POST', '/ma/api/v2/user/login', { body: { '@type': 'login', username, password } });
+    expect(login.status).toBe(200);
+    expectValid(parseLoginV2Response, login.body);
+    const job = await call(login.body.serverUrl, 'POST', '/api/v2/job', { session: login.body.icSessionId, body: { taskName: 'MT_Load', taskType: 'MTT' } });
+    expect(job.status).toBe(200);
+    expectValid(parseJobResponse, job.body);
+
+    fake.child.kill('SIGTERM');
+    expect(await fake.exited).toBe(0);
+    expect(fake.stderr()).toContain('SIGTERM');
+    // The session id never reaches the output.
+    expect(fake.stdout() + fake.stderr()).not.toContain(login.body.icSessionId);
+  });
+
+  test('--json, --tasks and credentials from the environment; exits 0 on SIGINT', async () => {
+    const tasksFile = join(tmp, 'tasks.json');
+    await writeFile(tasksFile, JSON.stringify({ tasks: [{ name: 'MT_Orders', type: 'mtt', path: 'Sales/Orders/MT_Orders', durationMs: 5000 }] }));
+    const fake = run(['--port', '0', '--tasks', tasksFile, '--json', '--verbose'], { IICS_FAKE_USERNAME: 'ci-user', IICS_FAKE_PASSWORD: 'ci-pass' });
+    await until(() => fake.stdout().includes('\n'), 'the JSON line', fake);
+    const info = JSON.parse(fake.stdout().split('\n')[0]!);
+    expect(info).toMatchObject({ username: 'ci-user', password: 'ci-pass', serverUrl: `${info.loginUrl}/saas` });
+    expect(info.tasks).toEqual([{ name: 'MT_Orders', type: 'MTT', id: expect.any(String), federatedId: expect.any(String), path: 'Sales/Orders/MT_Orders' }]);
+    const login = await call(info.loginUrl, 'POST', '/saas/public/core/v3/login', { body: { username: 'ci-user', password: 'ci-pass' } });
+    expect(login.status).toBe(200);
+    await until(() => fake.stdout().includes('POST /saas/public/core/v3/login 200'), 'the request line', fake);
+    fake.child.kill('SIGINT');
+    expect(await fake.exited).toBe(0);
+  });
+
+  test('usage errors exit 64 with a message naming the flag; --help exits 0', async () => {
+    const badPort = run(['--port', 'abc']);
+    expect(await badPort.exited).toBe(64);
+    expect(badPort.stderr()).toMatch(/--port must be an integer/);
+    const unknown = run(['--bogus']);
+    expect(await unknown.exited).toBe(64);
+    expect(unknown.stderr()).toMatch(/bogus/);
+    const missing = run(['--port', '0', '--tasks', join(tmp, 'missing.json')]);
+    expect(await missing.exited).toBe(64);
+    expect(missing.stderr()).toMatch(/cannot read/);
+    const badTasks = join(tmp, 'bad.json');
+    await writeFile(badTasks, '[{"name":"X","type":"NOPE"}]');
+    const invalid = run(['--port', '0', '--tasks', badTasks]);
+    expect(await invalid.exited).toBe(1);
+    expect(invalid.stderr()).toMatch(/tasks\[0\]\.type/);
+    const help = run(['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.stdout()).toMatch(/Usage: iics-fake/);
+  });
+});

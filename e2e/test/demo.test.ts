@@ -13,9 +13,11 @@ describe('npm run demo', () => {
     expect(Date.now() - t0).toBeLessThan(90_000);
     for (const job of ['MT_Load_Customers', 'LT_Nightly_Sales']) {
       expect(out).toMatch(new RegExp(`${job}: started, taskId \\S+, runId 1`));
-      expect(out).toMatch(new RegExp(`${job}: RUNNING\\s+elapsed \\d+\\.\\ds`));
+      expect(out).toMatch(new RegExp(`${job}: RUNNING.* \\(elapsed \\d+\\.\\ds\\)`));
       expect(out).toMatch(new RegExp(`callback received: ${job} run 1 COMPLETED`));
     }
+    expect(out).toMatch(/LT_Nightly_Sales: RUNNING \[MT_Stage_Orders RUNNING/);
+    expect(out).toMatch(/LT_Nightly_Sales: WARNING \[MT_Stage_Orders SUCCESS, MT_Publish_Orders WARNING\] target rows \d+ ok, [1-9]\d* failed/);
     expect(out).toMatch(/MT_Load_Customers: finished SUCCESS/);
     expect(out).toMatch(/LT_Nightly_Sales: finished WARNING/);
     expect(out).toMatch(/MT_Load_Customers\s+run 1\s+SUCCESS\s+callback: COMPLETED/);

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const dirs = [root, ...readdirSync(path.join(root, 'packages')).map((p) => path.join(root, 'packages', p))];
+const dirs = [root, path.join(root, 'e2e'), ...readdirSync(path.join(root, 'packages')).map((p) => path.join(root, 'packages', p))];
 let passed = 0, failed = 0, skipped = 0, reports = 0;
 for (const dir of dirs) {
   const file = path.join(dir, 'test-results', 'vitest.json');

@@ -172,6 +172,27 @@ describe('a consumer project with the packed packages', () => {
     expect(result.code).toBe(0);
   });
 
+  test('every TypeScript sample of the root README type-checks against the installed packages', async () => {
+    const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
+    const samples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(samples.length).toBeGreaterThanOrEqual(3);
+    const files = await Promise.all(
+      samples.map(async (code, i) => {
+        const file = `readme-sample-${i + 1}.mts`;
+        await writeFile(path.join(consumer, file), `${code}\nexport {};\n`);
+        return file;
+      }),
+    );
+    const config = path.join(consumer, 'tsconfig.readme.json');
+    await writeFile(config, JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, types: ['node'], lib: ['ES2023', 'DOM'] },
+      files,
+    }));
+    const result = await run(path.join(repoRoot, 'node_modules/.bin/tsc'), ['-p', config], { cwd: consumer });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
   test.each([
     ['iics-job', /usage|Usage/],
     ['iics-fake', /usage|Usage/],

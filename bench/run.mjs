@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [-- --only 1,3]
+// Builds the packages, runs the five benchmarks of issue 8 one after the other, prints one table
+// (ours, the baseline measured in the same run, the ratio, the target) and writes bench/results.json.
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatTable } from './lib/table.mjs';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, '..');
+
+const BENCHMARKS = [
+  { id: '1', name: 'receiver', title: 'callback receiver throughput and p99', module: './receiver.mjs', fn: 'runReceiverBench' },
+  { id: '2', name: 'validation', title: 'callback validation', module: './validation.mjs', fn: 'runValidationBench' },
+  { id: '3', name: 'client', title: 'client overhead', module: './client.mjs', fn: 'runClientBench' },
+  { id: '4', name: 'scale', title: 'scale of the fake', module: './scale.mjs', fn: 'runScaleBench' },
+  { id: '5', name: 'memory', title: 'MemoryStore memory', module: './memory.mjs', fn: 'runMemoryBench' },
+];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log('usage: node bench/run.mjs [--quick] [--only 1,3 | --only receiver,client] [--no-build] [--out results.json]');
+  process.exit(0);
+}
+// --out: somewhere else than bench/results.json (the test suite's quick run must not replace a full run's figures).
+const RESULTS = path.resolve(values.out ?? path.join(benchDir, 'results.json'));
+const wanted = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined;
+const selected = BENCHMARKS.filter((b) => !wanted || wanted.has(b.id) || wanted.has(b.name));
+if (selected.length === 0) {
+  console.error(`--only ${values.only}: no such benchmark (1-5 or ${BENCHMARKS.map((b) => b.name).join(', ')})`);
+  process.exit(64);
+}
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const started = Date.now();
+
+if (!values['no-build']) {
+  log('building the packages (tsc -b)...');
+  const build = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.json'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (build.status !== 0) {
+    console.error(`the build failed (exit ${build.status}); benchmarks need fresh dist/ builds:\n${build.stdout}${build.stderr}`);
+    process.exit(1);
+  }
+}
+
+const rows = [];
+const details = {};
+const problems = [];
+let fatal = false;
+for (const bench of selected) {
+  log(`benchmark ${bench.id}: ${bench.title}${values.quick ? ' (quick)' : ''}`);
+  const t = Date.now();
+  try {
+    const mod = await import(bench.module);
+    const result = await mod[bench.fn]({ quick: values.quick, log });
+    rows.push(...result.rows);
+    details[bench.name] = { seconds: (Date.now() - t) / 1000, ...result.details };
+    problems.push(...result.problems);
+    if (result.fatal) fatal = true;
+  } catch (error) {
+    fatal = true;
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    problems.push(`benchmark ${bench.id} (${bench.name}) failed: ${message}`);
+    details[bench.name] = { seconds: (Date.now() - t) / 1000, error: message };
+    rows.push({ bench: bench.id, what: `${bench.title}: FAILED (see below)`, ours: NaN, baseline: NaN, unit: '', ratio: NaN, target: '', met: false });
+  }
+  log(`  (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+}
+
+const seconds = (Date.now() - started) / 1000;
+console.log(`\niics-jobs benchmarks${values.quick ? ' (--quick)' : ''}: node ${process.version}, ${os.cpus().length} CPUs, ${seconds.toFixed(0)} s`);
+console.log('ours, baseline: medians over interleaved rounds of this run; ratio: median of the per-round ratios ours / baseline\n');
+console.log(formatTable(rows));
+if (details.scale?.check) console.log(`\nbenchmark 4 check: ${details.scale.check}`);
+const missed = rows.filter((r) => r.met === false).length;
+console.log(`\n${rows.filter((r) => r.met !== null).length - missed} of ${rows.filter((r) => r.met !== null).length} targets met`);
+for (const problem of problems) console.log(`problem: ${problem}`);
+
+await writeFile(
+  RESULTS,
+  `${JSON.stringify(
+    {
+      date: new Date(started).toISOString(),
+      quick: values.quick,
+      node: process.version,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      seconds,
+      rows: rows.map((r) => ({ ...r, ours: finite(r.ours), baseline: finite(r.baseline), ratio: finite(r.ratio) })),
+      benchmarks: details,
+      problems,
+    },
+    null,
+    2,
+  )}\n`,
+);
+const shown = path.relative(process.cwd(), RESULTS);
+console.log(`\nwrote ${shown && !shown.startsWith('..') ? shown : RESULTS}`);
+process.exit(fatal || problems.length > 0 ? 1 : 0);
+
+function finite(x) {
+  return Number.isFinite(x) ? x : null;
+}

@@ -1,0 +1,52 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildAll, repoRoot, run } from './helpers.js';
+
+// Keeps `npm run bench` working: the quick version runs once. Times are never asserted (shared machine).
+describe('npm run bench -- --quick', () => {
+  let dir: string;
+  beforeAll(async () => {
+    await buildAll();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'iics-bench-test-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('runs the five benchmarks, prints the table and writes numeric results', { timeout: 90_000 }, async () => {
+    const out = path.join(dir, 'results.json');
+    const result = await run(process.execPath, [path.join(repoRoot, 'bench/run.mjs'), '--quick', '--out', out], { timeoutMs: 85_000 });
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
+
+    const tableRows = result.stdout.split('\n').filter((line) => /^\| [1-5] \|/.test(line));
+    for (const bench of ['1', '2', '3', '4', '5']) {
+      expect(tableRows.some((line) => line.startsWith(`| ${bench} |`)), `no row for benchmark ${bench}:\n${result.stdout}`).toBe(true);
+    }
+    expect(result.stdout).toMatch(/\| # \| what +\| +ours \| +baseline \| ratio \| target +\| met\? \|/);
+    expect(result.stdout).toMatch(/receiver req\/s: \(b\) ours\+MemoryStore \/ \(a\) bare express\.json\(\)/);
+    expect(result.stdout).toMatch(/validate callback ops\/s: ours \(TypeCompiler\) \/ Ajv compiled/);
+    expect(result.stdout).toMatch(/client: \d+ jobs\.status ms \/ bare undici\.request/);
+    expect(result.stdout).toMatch(/benchmark 4 check: every one of 1000 callbacks processed exactly once/);
+    expect(result.stdout).toMatch(/memory: heap MB, MemoryStore with 100,000 done keys/);
+
+    const json = JSON.parse(await readFile(out, 'utf8')) as {
+      quick: boolean;
+      rows: Array<{ bench: string; ours: unknown; baseline: unknown; ratio: unknown; met: unknown }>;
+      benchmarks: Record<string, unknown>;
+      problems: string[];
+    };
+    expect(json.quick).toBe(true);
+    expect(json.problems).toEqual([]);
+    expect(Object.keys(json.benchmarks).sort()).toEqual(['client', 'memory', 'receiver', 'scale', 'validation']);
+    expect(new Set(json.rows.map((row) => row.bench))).toEqual(new Set(['1', '2', '3', '4', '5']));
+    expect(json.rows).toHaveLength(tableRows.length);
+    for (const row of json.rows) {
+      for (const figure of [row.ours, row.baseline, row.ratio]) {
+        expect(typeof figure === 'number' && Number.isFinite(figure) && figure > 0, JSON.stringify(row)).toBe(true);
+      }
+      expect([true, false, null]).toContain(row.met);
+    }
+  });
+});

@@ -21,6 +21,15 @@ describe('MemoryStore', () => {
     expect(store.peek('k')).toBe('done');
   });
 
+  test('a done mark keeps no token: completing a key already done is a no-op that succeeds', async () => {
+    const store = new MemoryStore();
+    await store.claim('k', 'a', 1_000);
+    expect(await store.markDone('k', 'a', 1_000)).toBe(true);
+    expect(await store.markDone('k', 'late-holder', 1_000)).toBe(true);
+    expect(await store.release('k', 'late-holder')).toBe(false);
+    expect(store.peek('k')).toBe('done');
+  });
+
   test('a released key can be claimed again', async () => {
     const store = new MemoryStore();
     await store.claim('k', 'a', 1_000);

@@ -14,8 +14,24 @@ const eastern = new Intl.DateTimeFormat('en-US', {
   second: '2-digit',
 });
 
+const HOUR_MS = 3_600_000;
+// Offsets by UTC hour. US daylight saving changes on a whole UTC hour (06:00Z / 07:00Z), so one
+// offset holds for a whole hour; formatToParts costs ~10 µs and every status call needs two.
+const offsetByHour = new Map<number, number>();
+
 /** Eastern wall clock minus UTC at `instant`, in ms (-4 h in summer, -5 h in winter). */
 function easternOffsetMs(instant: number): number {
+  const hour = Math.floor(instant / HOUR_MS);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    if (offsetByHour.size >= 4096) offsetByHour.clear();
+    offset = computeEasternOffsetMs(hour * HOUR_MS);
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
+function computeEasternOffsetMs(instant: number): number {
   const whole = Math.floor(instant / 1000) * 1000;
   const parts: Record<string, number> = {};
   for (const p of eastern.formatToParts(new Date(whole))) if (p.type !== 'literal') parts[p.type] = Number(p.value);

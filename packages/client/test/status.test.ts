@@ -38,6 +38,18 @@ describe('Eastern wall-clock times with a false Z', () => {
   test('not a date → undefined', () => {
     expect(easternToUtc('yesterday')).toBeUndefined();
   });
+  test('either side of the daylight-saving changes, asked twice (the second answer comes from the offset cache)', () => {
+    const cases: Array<[string, string]> = [
+      ['2024-03-10T01:30:00.000Z', '2024-03-10T06:30:00.000Z'], // EST, half an hour before the spring change
+      ['2024-03-10T03:30:00.000Z', '2024-03-10T07:30:00.000Z'], // EDT, half an hour after it
+      ['2024-03-10T01:59:59.000Z', '2024-03-10T06:59:59.000Z'],
+      ['2024-11-03T00:30:00.000Z', '2024-11-03T04:30:00.000Z'], // EDT before the autumn change
+      ['2024-11-03T02:30:00.000Z', '2024-11-03T07:30:00.000Z'], // EST after it
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [wall, instant] of cases) expect(easternToUtc(wall)?.toISOString(), wall).toBe(instant);
+    }
+  });
 });
 
 const realLogEntry: ActivityLogEntry = {

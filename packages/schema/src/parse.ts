@@ -15,6 +15,7 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: Parse
 export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 /** Inputs nested deeper than this are refused before they reach a recursive check. */
 export const MAX_DEPTH = 64;
+const FORBIDDEN = new Set(FORBIDDEN_KEYS);
 const MAX_ISSUES = 20;
 
 /**
@@ -37,19 +38,44 @@ export function formatIssues(errors: readonly ParseIssue[]): string {
   return errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; ');
 }
 
+// Walks every key once. The path of a key is only spelled out for the one that is refused, so a
+// valid input costs no string building (this guard runs on every parse).
 function checkStructure(input: unknown): ParseIssue | undefined {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: '', depth: 0 }];
-  while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > MAX_DEPTH) return { path, message: `nested deeper than ${MAX_DEPTH} levels` };
-    for (const key of Object.keys(value)) {
-      const childPath = `${path}/${escapePointer(key)}`;
-      if (FORBIDDEN_KEYS.includes(key)) return { path: childPath, message: `the key "${key}" is not allowed` };
-      stack.push({ value: (value as Record<string, unknown>)[key], path: childPath, depth: depth + 1 });
+  const trail: Array<string | number> = [];
+  return visit(input, trail, 0);
+}
+
+function visit(value: unknown, trail: Array<string | number>, depth: number): ParseIssue | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_DEPTH) return { path: pointer(trail), message: `nested deeper than ${MAX_DEPTH} levels` };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === null || typeof item !== 'object') continue;
+      trail.push(i);
+      const issue = visit(item, trail, depth + 1);
+      trail.pop();
+      if (issue) return issue;
     }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN.has(key)) {
+      trail.push(key);
+      return { path: pointer(trail), message: `the key "${key}" is not allowed` };
+    }
+    const child = (value as Record<string, unknown>)[key];
+    if (child === null || typeof child !== 'object') continue;
+    trail.push(key);
+    const issue = visit(child, trail, depth + 1);
+    trail.pop();
+    if (issue) return issue;
   }
   return undefined;
+}
+
+function pointer(trail: ReadonlyArray<string | number>): string {
+  return trail.map((part) => `/${escapePointer(String(part))}`).join('');
 }
 
 function escapePointer(key: string): string {

@@ -9,9 +9,12 @@ export interface MemoryStoreOptions {
 
 interface Entry {
   state: 'claimed' | 'done';
+  /** The claim holder's token; a done mark keeps none (100,000 tokens would cost tens of MB). */
   token: string;
   expiresAt: number;
 }
+
+const NO_TOKEN = '';
 
 /** Thrown by `MemoryStore.claim` when every kept key is a live claim, so none can make room. */
 export class MemoryStoreFullError extends Error {
@@ -74,10 +77,11 @@ export class MemoryStore implements CallbackStore {
 
   markDone(key: string, token: string, ttlMs: number): Promise<boolean> {
     const entry = this.#live(key, false);
+    if (entry?.state === 'done') return Promise.resolve(true);
     if (entry && entry.token !== token) return Promise.resolve(false);
     try {
       this.#entries.delete(key);
-      this.#insert(key, { state: 'done', token, expiresAt: this.#now() + ttlMs });
+      this.#insert(key, { state: 'done', token: NO_TOKEN, expiresAt: this.#now() + ttlMs });
     } catch (error) {
       return Promise.reject(error);
     }

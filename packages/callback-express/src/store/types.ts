@@ -28,7 +28,7 @@ export interface CallbackStore {
   /**
    * Replaces the claim held by `token` with a done mark kept for `ttlMs`. Also marks a key that
    * holds nothing (the lease ran out but the handler succeeded). Resolves `false` only when another
-   * token holds the key.
+   * token holds the key. A done mark need not remember its token.
    */
   markDone(key: string, token: string, ttlMs: number): Promise<boolean>;
   /**

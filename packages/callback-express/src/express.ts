@@ -151,7 +151,26 @@ const BODY_PARSER_ERRORS: Record<string, { status: number; code: RejectionCode; 
   'request.size.invalid': { status: 400, code: 'invalid_json', message: () => 'the body is shorter or longer than its Content-Length' },
   'request.aborted': { status: 400, code: 'body_unavailable', message: () => 'the client closed the connection before the body was complete' },
   'stream.encoding.set': { status: 500, code: 'body_unavailable', message: () => 'another middleware set an encoding on the request stream' },
+  'stream.not.readable': { status: 500, code: 'body_unavailable', message: () => 'another middleware already read the request body' },
 };
+
+/**
+ * A decompression failure reaches us as zlib's own error (`errno` and `code`, no `type`), which
+ * body-parser only gives the status 400: a gzip/deflate/br body that is corrupt, truncated or empty.
+ */
+const DECOMPRESSION_FAILED = {
+  status: 400,
+  code: 'invalid_json',
+  message: (e: Error) => `the body could not be decompressed as its Content-Encoding says: ${e.message}`,
+} as const satisfies { status: number; code: RejectionCode; message: (e: Error) => string };
+
+function bodyParserError(error: unknown): { status: number; code: RejectionCode; message: (e: Error) => string } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const e = error as Error & { type?: unknown; errno?: unknown; code?: unknown; status?: unknown };
+  if (typeof e.type === 'string') return BODY_PARSER_ERRORS[e.type];
+  if (e.status === 400 && typeof e.errno === 'number' && typeof e.code === 'string' && /^(Z_|ERR_)/.test(e.code)) return DECOMPRESSION_FAILED;
+  return undefined;
+}
 
 /**
  * For apps where `express.json()` (or another body parser) runs before the callback middleware: such a
@@ -165,8 +184,7 @@ export function createCallbackErrorHandler(options: CallbackErrorHandlerOptions 
   const secrets = options.secret === undefined ? [] : typeof options.secret === 'string' ? [options.secret] : [...options.secret];
   const checkSecret = secrets.length > 0 ? createSecretChecker(secrets) : undefined;
   return (error, req, res, next) => {
-    const type = error instanceof Error ? (error as { type?: unknown }).type : undefined;
-    const known = typeof type === 'string' ? BODY_PARSER_ERRORS[type] : undefined;
+    const known = bodyParserError(error);
     if (!known || res.headersSent) {
       next(error);
       return;

@@ -39,7 +39,8 @@ export function errorFields(res: HttpResponse, secrets: Secrets): IicsErrorField
   } else if (res.text.trim() === '') {
     summary = 'empty body';
   } else {
-    summary = `body not an IICS error object: ${JSON.stringify(clean(res.text.replace(/\s+/g, ' ')))}`;
+    // Redacted before the whitespace is collapsed: collapsing first would change a secret with a run of spaces.
+    summary = `body not an IICS error object: ${JSON.stringify(shorten(secrets.redact(res.text).replace(/\s+/g, ' ')))}`;
   }
   return { ...fields, summary };
 }

@@ -117,9 +117,16 @@ export class ApiClient {
     }
     const parsed = call.parse!(json);
     if (parsed.ok) return parsed.value;
+    // The messages come from the answer with the secrets taken out first: a message quotes a bad value
+    // cut to 40 characters, and a long session id echoed back and cut short would not be recognised.
+    const shown = call.parse!(this.#secrets.redactValue(json));
+    const issues = (shown.ok ? parsed.errors.map((e) => ({ path: e.path, message: 'invalid value' })) : shown.errors).map((e) => ({
+      path: this.#secrets.redact(e.path),
+      message: this.#secrets.redact(e.message),
+    }));
     throw new IicsInvalidResponseError(
-      this.#secrets.redact(`${operation} answered something that is not a valid ${call.schemaName ?? 'answer'}: ${formatIssues(parsed.errors)}`),
-      { operation, status: res.status, issues: parsed.errors.map((e) => ({ path: e.path, message: this.#secrets.redact(e.message) })) },
+      this.#secrets.redact(`${operation} answered something that is not a valid ${call.schemaName ?? 'answer'}: ${formatIssues(issues)}`),
+      { operation, status: res.status, issues },
     );
   }
 }

@@ -360,6 +360,31 @@ describe('secrets stay out of sight', () => {
     expect(text).not.toContain(SESSION_1);
     expect(text).not.toContain(PASSWORD);
   });
+
+  test('a session id longer than a validation message quotes, echoed in a wrong-typed field, is redacted, not cut short', async () => {
+    const long = `LONGSESSION${'x7Q2'.repeat(12)}`;
+    setup();
+    m.allowLogin(long);
+    m.on('POST', '/saas/api/v2/job', 200, { '@type': 'job', taskId: 'T', runId: long });
+    const error = (await client.jobs.start({ taskId: 'T', taskType: 'MTT' }).catch((e: unknown) => e)) as IicsInvalidResponseError;
+    const text = `${error.message} ${inspect(error, { depth: 5 })} ${JSON.stringify(error)}`;
+    expect(error).toBeInstanceOf(IicsInvalidResponseError);
+    expect(error.schemaPath).toBe('/runId');
+    expect(text).toContain('[redacted]');
+    expect(text).not.toContain(long.slice(0, 16));
+  });
+
+  test('a password with runs of whitespace, echoed by an HTML error page, is redacted before the whitespace is collapsed', async () => {
+    const password = 'pass  with\ttabs  and "quotes"';
+    setup({ password });
+    m.allowLogin();
+    m.on('POST', '/saas/api/v2/job', 502, `<html><p>proxy saw ${password} and ${JSON.stringify(password)}</p></html>`, { 'content-type': 'text/html' });
+    const error = (await client.jobs.start({ taskId: 'T', taskType: 'MTT' }).catch((e: unknown) => e)) as IicsApiError;
+    const text = `${error.message} ${inspect(error, { depth: 5 })} ${JSON.stringify(error)}`;
+    expect(error.status).toBe(502);
+    expect(text).toContain('[redacted]');
+    for (const form of [password, password.replace(/\s+/g, ' '), 'with tabs', 'with\\ttabs']) expect(text).not.toContain(form);
+  });
 });
 
 describe('wait', () => {

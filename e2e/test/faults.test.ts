@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildAll, repoRoot } from './helpers.js';
 import { describeWithRedis, freePort } from './redis.js';
-import { startRelay } from './tcp-proxy.js';
+import { startTcpProxy } from '../../packages/callback-express/test/helpers/tcp-proxy.js';
 import { startReplica, type Replica } from './replicas.js';
 
 // Fault injection across the BUILT packages: the fake IICS (@iics-jobs/testing), the client and a real
@@ -431,7 +431,7 @@ describeWithRedis('the receiver with RedisStore', (redis) => {
   });
 
   test('Redis unreachable: the receiver answers 503 so IICS retries, recovers when Redis is back, and never processes twice', async () => {
-    const relay = await startRelay(redis().port, redis().host);
+    const relay = await startTcpProxy(redis().host, redis().port);
     cleanups.push(() => relay.close());
     const viaRelay = new Redis({ host: '127.0.0.1', port: relay.port, retryStrategy: () => 20, maxRetriesPerRequest: null });
     viaRelay.on('error', () => undefined);
@@ -457,7 +457,7 @@ describeWithRedis('the receiver with RedisStore', (redis) => {
     const run = () => server.runs.find((r) => r.runId === started.runId)!;
     await until(() => run().callbackDeliveries.length > 0, 'the first delivery attempt');
     const firstAt = run().callbackDeliveries[0]!.at;
-    server.clock.setTimeout(() => relay.mend(), firstAt + 10 * 60_000 - server.clock.now());
+    server.clock.setTimeout(() => relay.restore(), firstAt + 10 * 60_000 - server.clock.now());
     await server.waitForCallbacks();
     const statuses = run().callbackDeliveries.map((a) => a.status ?? a.error);
     expect(run().callbackDelivered, JSON.stringify(statuses)).toBe(true);
@@ -479,7 +479,7 @@ describeWithRedis('the receiver with RedisStore', (redis) => {
     expect(answered.attempts.map((a) => a.status)).toEqual([200]);
     const during = await testing.deliverCallback(receiver.callbackURL, payload, { schedule: [] });
     expect(during.attempts.map((a) => a.status)).toEqual([503]);
-    relay.mend();
+    relay.restore();
     await until(async () => (await direct.get(`${prefix}phase2-task:1:COMPLETED`))?.startsWith('d:') ?? false, 'the done mark after Redis came back');
     const after = await testing.deliverCallback(receiver.callbackURL, payload, { schedule: [] });
     expect(after.attempts.map((a) => a.status)).toEqual([200]);

@@ -81,7 +81,8 @@ export function describeWithRedis(name: string, body: (redis: () => RedisServer)
   });
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on at the moment of asking (on 127.0.0.1). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -123,7 +124,7 @@ async function startRedisServer(binary: string): Promise<{ server: RedisServer; 
       stderr += chunk.toString();
     });
     const stop = async (): Promise<void> => {
-      await stopChild(child);
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     };
     try {
@@ -147,7 +148,8 @@ async function waitReady(child: ChildProcess, port: number, stderr: () => string
   throw new Error(`redis-server on port ${port} did not answer PING within 5 s: ${stderr()}`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Sends `signal` (SIGTERM by default), then SIGKILL after 3 s; resolves once the process has exited. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
@@ -155,6 +157,6 @@ function stopChild(child: ChildProcess): Promise<void> {
       clearTimeout(force);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }

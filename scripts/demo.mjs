@@ -7,7 +7,7 @@
 //
 // With IICS_LOGIN_URL, IICS_USERNAME and IICS_PASSWORD set, it runs IICS_TASK_NAME (IICS_TASK_TYPE, default MTT) in that
 // real org instead; the callback receiver runs only when IICS_CALLBACK_BASE_URL says where IICS can reach it
-// (the app listens on IICS_CALLBACK_PORT, default 8080).
+// (the app listens on IICS_CALLBACK_PORT, default 8080). IICS_POLL_INTERVAL_MS sets the polling (default 10 s).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -116,7 +116,7 @@ try {
       const status = await client.jobs.wait(
         { taskId: run.taskId, runId: run.runId },
         {
-          pollIntervalMs: real ? 10_000 : 100,
+          pollIntervalMs: Number(process.env.IICS_POLL_INTERVAL_MS ?? (real ? 10_000 : 100)),
           timeoutMs: real ? 2 * 60 * 60_000 : 60_000,
           onUpdate: (s) => {
             const rows = s.rows?.successTargetRows !== undefined

@@ -49,17 +49,25 @@ export async function generate(target = outDir) {
     '',
   );
 
+  // Bodies that a server receives (requests, and the callback a receiver gets) refuse every
+  // prototype-related key; IICS's answers refuse only __proto__, since their free-form maps
+  // (group names, session variables) may use the other names.
+  const received = receivedBodySchemas(spec);
   const parsers = [
     HEADER,
     "import type { components } from './openapi.js';",
     "import { createParser } from '../parse.js';",
     "import * as S from './typebox.js';",
     '',
+    '/** Schemas of bodies a server receives (requests and callbacks): their parsers refuse every key of FORBIDDEN_KEYS. */',
+    `export const RECEIVED_BODY_SCHEMAS: readonly string[] = ${JSON.stringify([...received].sort())};`,
+    '',
   ];
   for (const name of Object.keys(schemas).sort()) {
+    const kind = received.has(name) ? 'received' : 'response';
     parsers.push(
       `/** Validates \`input\` as a ${name}; on success \`value\` is the input itself, extra fields included. */`,
-      `export const parse${name} = createParser<components['schemas']['${name}']>(S.${name}, '${name}');`,
+      `export const parse${name} = createParser<components['schemas']['${name}']>(S.${name}, '${name}', '${kind}');`,
       '',
     );
   }
@@ -82,6 +90,30 @@ function collectRefs(schema, out = new Set()) {
     for (const value of Object.values(schema)) collectRefs(value, out);
   }
   return out;
+}
+
+// Component schemas reachable from a requestBody (of paths, their callbacks, and webhooks).
+function receivedBodySchemas(spec) {
+  const roots = new Set();
+  const visit = (node, inBody) => {
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'responses') continue;
+      const body = inBody || key === 'requestBody';
+      if (body && key === '$ref' && typeof value === 'string' && value.startsWith(REF_PREFIX)) roots.add(refName(value));
+      visit(value, body);
+    }
+  };
+  visit(spec.paths, false);
+  visit(spec.webhooks, false);
+  const all = new Set();
+  const add = (name) => {
+    if (all.has(name)) return;
+    all.add(name);
+    for (const dep of collectRefs(spec.components.schemas[name])) add(dep);
+  };
+  for (const name of roots) add(name);
+  return all;
 }
 
 function selfReferences(schema, name) {

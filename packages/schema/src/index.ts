@@ -1,7 +1,16 @@
 export type { components, operations, paths, webhooks } from './generated/openapi.js';
 export * from './generated/typebox.js';
 export * from './generated/parsers.js';
-export { createParser, formatIssues, FORBIDDEN_KEYS, MAX_DEPTH, type ParseIssue, type ParseResult } from './parse.js';
+export {
+  createParser,
+  formatIssues,
+  FORBIDDEN_KEYS,
+  FORBIDDEN_RESPONSE_KEYS,
+  MAX_DEPTH,
+  type ParseIssue,
+  type ParseResult,
+  type ParserKind,
+} from './parse.js';
 export { isDateTime, isUri } from './formats.js';
 export {
   ACTIVITY_STATE,

@@ -11,21 +11,34 @@ export interface ParseIssue {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: ParseIssue[] };
 
-/** Keys that are refused anywhere in an input, so that no consumer's merge or assign can pollute a prototype. */
+/**
+ * Keys refused anywhere in a body a server receives (a request, a callback), so that no consumer's
+ * merge or assign can pollute a prototype. IICS's answers refuse only `__proto__`: their free-form
+ * maps (v3 login `groups` by group name, `sessionVariables`, `logEntryItemAttrs`) may use the others.
+ */
 export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+/** Keys refused anywhere in an answer of IICS. */
+export const FORBIDDEN_RESPONSE_KEYS: readonly string[] = ['__proto__'];
+
+/** `received`: a body a server receives (request, callback); `response`: an answer of IICS. */
+export type ParserKind = 'received' | 'response';
 /** Inputs nested deeper than this are refused before they reach a recursive check. */
 export const MAX_DEPTH = 64;
-const FORBIDDEN = new Set(FORBIDDEN_KEYS);
+const FORBIDDEN: Record<ParserKind, ReadonlySet<string>> = {
+  received: new Set(FORBIDDEN_KEYS),
+  response: new Set(FORBIDDEN_RESPONSE_KEYS),
+};
 const MAX_ISSUES = 20;
 
 /**
  * Builds a `parseX(input)` for a schema. The validator is compiled on first use and kept.
  * On success `value` is the input itself: fields the schema does not list are kept.
  */
-export function createParser<T>(schema: TSchema, name: string): (input: unknown) => ParseResult<T> {
+export function createParser<T>(schema: TSchema, name: string, kind: ParserKind = 'received'): (input: unknown) => ParseResult<T> {
   let compiled: TypeCheck<TSchema> | undefined;
+  const forbidden = FORBIDDEN[kind];
   return function parse(input: unknown): ParseResult<T> {
-    const structural = checkStructure(input);
+    const structural = checkStructure(input, forbidden);
     if (structural) return { ok: false, errors: [structural] };
     compiled ??= TypeCompiler.Compile(schema);
     if (compiled.Check(input)) return { ok: true, value: input as T };
@@ -40,12 +53,12 @@ export function formatIssues(errors: readonly ParseIssue[]): string {
 
 // Walks every key once. The path of a key is only spelled out for the one that is refused, so a
 // valid input costs no string building (this guard runs on every parse).
-function checkStructure(input: unknown): ParseIssue | undefined {
+function checkStructure(input: unknown, forbidden: ReadonlySet<string>): ParseIssue | undefined {
   const trail: Array<string | number> = [];
-  return visit(input, trail, 0);
+  return visit(input, trail, 0, forbidden);
 }
 
-function visit(value: unknown, trail: Array<string | number>, depth: number): ParseIssue | undefined {
+function visit(value: unknown, trail: Array<string | number>, depth: number, forbidden: ReadonlySet<string>): ParseIssue | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   if (depth > MAX_DEPTH) return { path: pointer(trail), message: `nested deeper than ${MAX_DEPTH} levels` };
   if (Array.isArray(value)) {
@@ -53,21 +66,21 @@ function visit(value: unknown, trail: Array<string | number>, depth: number): Pa
       const item: unknown = value[i];
       if (item === null || typeof item !== 'object') continue;
       trail.push(i);
-      const issue = visit(item, trail, depth + 1);
+      const issue = visit(item, trail, depth + 1, forbidden);
       trail.pop();
       if (issue) return issue;
     }
     return undefined;
   }
   for (const key of Object.keys(value)) {
-    if (FORBIDDEN.has(key)) {
+    if (forbidden.has(key)) {
       trail.push(key);
       return { path: pointer(trail), message: `the key "${key}" is not allowed` };
     }
     const child = (value as Record<string, unknown>)[key];
     if (child === null || typeof child !== 'object') continue;
     trail.push(key);
-    const issue = visit(child, trail, depth + 1);
+    const issue = visit(child, trail, depth + 1, forbidden);
     trail.pop();
     if (issue) return issue;
   }

@@ -156,7 +156,10 @@ describe('prototype pollution', () => {
         const input: unknown = JSON.parse(text);
         for (const [name, result] of parseAll(input)) {
           expectWellFormed(name, input, result);
-          expect(result.ok, name).toBe(false);
+          // IICS's answers refuse only __proto__ (their maps may hold the other names); received bodies refuse all.
+          if (forbidden === '__proto__' || schema.RECEIVED_BODY_SCHEMAS.includes(name.slice('parse'.length))) {
+            expect(result.ok, name).toBe(false);
+          }
         }
         const result = parseCallbackUrlResponse(input);
         if (result.ok) throw new Error('unreachable');

@@ -371,15 +371,9 @@ export interface components {
             taskName?: string;
             objectName?: string;
             runId: components["schemas"]["RunId"];
-            /**
-             * Format: date-time
-             * @description US Eastern wall-clock time, wrongly marked `Z`.
-             */
+            /** @description US Eastern wall-clock time, wrongly marked `Z` (RFC 3339 in practice; not enforced). */
             startTime?: string;
-            /**
-             * Format: date-time
-             * @description US Eastern wall-clock time, wrongly marked `Z`. Absent while the job runs.
-             */
+            /** @description US Eastern wall-clock time, wrongly marked `Z`. Absent while the job runs. */
             endTime?: string;
             /** @description QUEUED, INITIALIZED, RUNNING, STOPPING, COMPLETED, FAILED; other values may come. */
             executionState: string;
@@ -408,19 +402,13 @@ export interface components {
             runId: components["schemas"]["RunId"];
             agentId?: string;
             runtimeEnvironmentId?: string;
-            /**
-             * Format: date-time
-             * @description US Eastern wall-clock time, wrongly marked `Z`; use `startTimeUtc`.
-             */
+            /** @description US Eastern wall-clock time, wrongly marked `Z`; use `startTimeUtc`. */
             startTime?: string;
-            /**
-             * Format: date-time
-             * @description US Eastern wall-clock time, wrongly marked `Z`; use `endTimeUtc`.
-             */
+            /** @description US Eastern wall-clock time, wrongly marked `Z`; use `endTimeUtc`. */
             endTime?: string;
-            /** Format: date-time */
+            /** @description UTC, RFC 3339 in practice (not enforced, so that an odd value cannot fail a whole poll). */
             startTimeUtc?: string;
-            /** Format: date-time */
+            /** @description UTC, RFC 3339 in practice (not enforced). */
             endTimeUtc?: string;
             /** @description 1 completed successfully, 2 completed with errors (warning), 3 failed. */
             state: number;
@@ -511,13 +499,13 @@ export interface components {
         /** @description What IICS posts to a job's callbackURL when the job ends. */
         CallbackUrlResponse: {
             /** @description callbackUrlResponse */
-            "@type"?: string;
-            /** Format: date-time */
-            endTime?: string;
+            "@type"?: string | null;
+            /** @description When the job ended. Its time zone is undocumented (the documentation's sample ends in `Z`); not enforced as a date-time, so that no odd value makes a receiver refuse the callback for good. */
+            endTime?: string | null;
             /** @description The task id. */
             objectId: string;
             /** @description The task name. */
-            objectName?: string;
+            objectName?: string | null;
             runId: components["schemas"]["RunId"];
             /** @description COMPLETED or FAILED as documented; other values are passed on. */
             status: string;

@@ -5,83 +5,86 @@ import type { components } from './openapi.js';
 import { createParser } from '../parse.js';
 import * as S from './typebox.js';
 
+/** Schemas of bodies a server receives (requests and callbacks): their parsers refuse every key of FORBIDDEN_KEYS. */
+export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","JobRequest","JobRuntime","JobStopRequest","LoginV2Request","LoginV3Request","LookupRequest","LookupRequestObject","RunId","TaskType"];
+
 /** Validates `input` as a ActivityLogEntry; on success `value` is the input itself, extra fields included. */
-export const parseActivityLogEntry = createParser<components['schemas']['ActivityLogEntry']>(S.ActivityLogEntry, 'ActivityLogEntry');
+export const parseActivityLogEntry = createParser<components['schemas']['ActivityLogEntry']>(S.ActivityLogEntry, 'ActivityLogEntry', 'response');
 
 /** Validates `input` as a ActivityMonitorEntry; on success `value` is the input itself, extra fields included. */
-export const parseActivityMonitorEntry = createParser<components['schemas']['ActivityMonitorEntry']>(S.ActivityMonitorEntry, 'ActivityMonitorEntry');
+export const parseActivityMonitorEntry = createParser<components['schemas']['ActivityMonitorEntry']>(S.ActivityMonitorEntry, 'ActivityMonitorEntry', 'response');
 
 /** Validates `input` as a CallbackUrlResponse; on success `value` is the input itself, extra fields included. */
-export const parseCallbackUrlResponse = createParser<components['schemas']['CallbackUrlResponse']>(S.CallbackUrlResponse, 'CallbackUrlResponse');
+export const parseCallbackUrlResponse = createParser<components['schemas']['CallbackUrlResponse']>(S.CallbackUrlResponse, 'CallbackUrlResponse', 'received');
 
 /** Validates `input` as a JobRequest; on success `value` is the input itself, extra fields included. */
-export const parseJobRequest = createParser<components['schemas']['JobRequest']>(S.JobRequest, 'JobRequest');
+export const parseJobRequest = createParser<components['schemas']['JobRequest']>(S.JobRequest, 'JobRequest', 'received');
 
 /** Validates `input` as a JobResponse; on success `value` is the input itself, extra fields included. */
-export const parseJobResponse = createParser<components['schemas']['JobResponse']>(S.JobResponse, 'JobResponse');
+export const parseJobResponse = createParser<components['schemas']['JobResponse']>(S.JobResponse, 'JobResponse', 'response');
 
 /** Validates `input` as a JobRuntime; on success `value` is the input itself, extra fields included. */
-export const parseJobRuntime = createParser<components['schemas']['JobRuntime']>(S.JobRuntime, 'JobRuntime');
+export const parseJobRuntime = createParser<components['schemas']['JobRuntime']>(S.JobRuntime, 'JobRuntime', 'received');
 
 /** Validates `input` as a JobStopRequest; on success `value` is the input itself, extra fields included. */
-export const parseJobStopRequest = createParser<components['schemas']['JobStopRequest']>(S.JobStopRequest, 'JobStopRequest');
+export const parseJobStopRequest = createParser<components['schemas']['JobStopRequest']>(S.JobStopRequest, 'JobStopRequest', 'received');
 
 /** Validates `input` as a LoginV2Request; on success `value` is the input itself, extra fields included. */
-export const parseLoginV2Request = createParser<components['schemas']['LoginV2Request']>(S.LoginV2Request, 'LoginV2Request');
+export const parseLoginV2Request = createParser<components['schemas']['LoginV2Request']>(S.LoginV2Request, 'LoginV2Request', 'received');
 
 /** Validates `input` as a LoginV2Response; on success `value` is the input itself, extra fields included. */
-export const parseLoginV2Response = createParser<components['schemas']['LoginV2Response']>(S.LoginV2Response, 'LoginV2Response');
+export const parseLoginV2Response = createParser<components['schemas']['LoginV2Response']>(S.LoginV2Response, 'LoginV2Response', 'response');
 
 /** Validates `input` as a LoginV3Product; on success `value` is the input itself, extra fields included. */
-export const parseLoginV3Product = createParser<components['schemas']['LoginV3Product']>(S.LoginV3Product, 'LoginV3Product');
+export const parseLoginV3Product = createParser<components['schemas']['LoginV3Product']>(S.LoginV3Product, 'LoginV3Product', 'response');
 
 /** Validates `input` as a LoginV3Request; on success `value` is the input itself, extra fields included. */
-export const parseLoginV3Request = createParser<components['schemas']['LoginV3Request']>(S.LoginV3Request, 'LoginV3Request');
+export const parseLoginV3Request = createParser<components['schemas']['LoginV3Request']>(S.LoginV3Request, 'LoginV3Request', 'received');
 
 /** Validates `input` as a LoginV3Response; on success `value` is the input itself, extra fields included. */
-export const parseLoginV3Response = createParser<components['schemas']['LoginV3Response']>(S.LoginV3Response, 'LoginV3Response');
+export const parseLoginV3Response = createParser<components['schemas']['LoginV3Response']>(S.LoginV3Response, 'LoginV3Response', 'response');
 
 /** Validates `input` as a LoginV3UserInfo; on success `value` is the input itself, extra fields included. */
-export const parseLoginV3UserInfo = createParser<components['schemas']['LoginV3UserInfo']>(S.LoginV3UserInfo, 'LoginV3UserInfo');
+export const parseLoginV3UserInfo = createParser<components['schemas']['LoginV3UserInfo']>(S.LoginV3UserInfo, 'LoginV3UserInfo', 'response');
 
 /** Validates `input` as a LookupObject; on success `value` is the input itself, extra fields included. */
-export const parseLookupObject = createParser<components['schemas']['LookupObject']>(S.LookupObject, 'LookupObject');
+export const parseLookupObject = createParser<components['schemas']['LookupObject']>(S.LookupObject, 'LookupObject', 'response');
 
 /** Validates `input` as a LookupRequest; on success `value` is the input itself, extra fields included. */
-export const parseLookupRequest = createParser<components['schemas']['LookupRequest']>(S.LookupRequest, 'LookupRequest');
+export const parseLookupRequest = createParser<components['schemas']['LookupRequest']>(S.LookupRequest, 'LookupRequest', 'received');
 
 /** Validates `input` as a LookupRequestObject; on success `value` is the input itself, extra fields included. */
-export const parseLookupRequestObject = createParser<components['schemas']['LookupRequestObject']>(S.LookupRequestObject, 'LookupRequestObject');
+export const parseLookupRequestObject = createParser<components['schemas']['LookupRequestObject']>(S.LookupRequestObject, 'LookupRequestObject', 'received');
 
 /** Validates `input` as a LookupResponse; on success `value` is the input itself, extra fields included. */
-export const parseLookupResponse = createParser<components['schemas']['LookupResponse']>(S.LookupResponse, 'LookupResponse');
+export const parseLookupResponse = createParser<components['schemas']['LookupResponse']>(S.LookupResponse, 'LookupResponse', 'response');
 
 /** Validates `input` as a RunId; on success `value` is the input itself, extra fields included. */
-export const parseRunId = createParser<components['schemas']['RunId']>(S.RunId, 'RunId');
+export const parseRunId = createParser<components['schemas']['RunId']>(S.RunId, 'RunId', 'received');
 
 /** Validates `input` as a SuccessResponse; on success `value` is the input itself, extra fields included. */
-export const parseSuccessResponse = createParser<components['schemas']['SuccessResponse']>(S.SuccessResponse, 'SuccessResponse');
+export const parseSuccessResponse = createParser<components['schemas']['SuccessResponse']>(S.SuccessResponse, 'SuccessResponse', 'response');
 
 /** Validates `input` as a TaskType; on success `value` is the input itself, extra fields included. */
-export const parseTaskType = createParser<components['schemas']['TaskType']>(S.TaskType, 'TaskType');
+export const parseTaskType = createParser<components['schemas']['TaskType']>(S.TaskType, 'TaskType', 'received');
 
 /** Validates `input` as a TransformationLogEntry; on success `value` is the input itself, extra fields included. */
-export const parseTransformationLogEntry = createParser<components['schemas']['TransformationLogEntry']>(S.TransformationLogEntry, 'TransformationLogEntry');
+export const parseTransformationLogEntry = createParser<components['schemas']['TransformationLogEntry']>(S.TransformationLogEntry, 'TransformationLogEntry', 'response');
 
 /** Validates `input` as a UserGroup; on success `value` is the input itself, extra fields included. */
-export const parseUserGroup = createParser<components['schemas']['UserGroup']>(S.UserGroup, 'UserGroup');
+export const parseUserGroup = createParser<components['schemas']['UserGroup']>(S.UserGroup, 'UserGroup', 'response');
 
 /** Validates `input` as a UserRole; on success `value` is the input itself, extra fields included. */
-export const parseUserRole = createParser<components['schemas']['UserRole']>(S.UserRole, 'UserRole');
+export const parseUserRole = createParser<components['schemas']['UserRole']>(S.UserRole, 'UserRole', 'response');
 
 /** Validates `input` as a V2Error; on success `value` is the input itself, extra fields included. */
-export const parseV2Error = createParser<components['schemas']['V2Error']>(S.V2Error, 'V2Error');
+export const parseV2Error = createParser<components['schemas']['V2Error']>(S.V2Error, 'V2Error', 'response');
 
 /** Validates `input` as a V3Error; on success `value` is the input itself, extra fields included. */
-export const parseV3Error = createParser<components['schemas']['V3Error']>(S.V3Error, 'V3Error');
+export const parseV3Error = createParser<components['schemas']['V3Error']>(S.V3Error, 'V3Error', 'response');
 
 /** Validates `input` as a V3ErrorBody; on success `value` is the input itself, extra fields included. */
-export const parseV3ErrorBody = createParser<components['schemas']['V3ErrorBody']>(S.V3ErrorBody, 'V3ErrorBody');
+export const parseV3ErrorBody = createParser<components['schemas']['V3ErrorBody']>(S.V3ErrorBody, 'V3ErrorBody', 'response');
 
 /** Validates `input` as a V3ErrorDetail; on success `value` is the input itself, extra fields included. */
-export const parseV3ErrorDetail = createParser<components['schemas']['V3ErrorDetail']>(S.V3ErrorDetail, 'V3ErrorDetail');
+export const parseV3ErrorDetail = createParser<components['schemas']['V3ErrorDetail']>(S.V3ErrorDetail, 'V3ErrorDetail', 'response');

@@ -4,6 +4,9 @@ import type { CallbackLogger } from './logger.js';
 import { MemoryStore } from './store/memory.js';
 import type { CallbackStore } from './store/types.js';
 
+/** How long IICS waits for a callback answer before it counts the attempt as failed. */
+export const IICS_ANSWER_TIMEOUT_MS = 30_000;
+
 /** The request as the handler and the hooks see it: no query string, no secret. */
 export interface CallbackRequestInfo {
   method: string;
@@ -149,6 +152,10 @@ export function resolveOptions(options: CallbackHandlerOptions, caller: string):
     return value;
   };
   const handlerTimeoutMs = positive('handlerTimeoutMs', o.handlerTimeoutMs, 25_000);
+  // IICS gives up on an answer after 30 s and counts the attempt as failed: the receiver must answer first.
+  if (handlerTimeoutMs >= IICS_ANSWER_TIMEOUT_MS) {
+    fail(`handlerTimeoutMs must be below ${IICS_ANSWER_TIMEOUT_MS} (IICS stops waiting for an answer after 30 s), got ${handlerTimeoutMs}`);
+  }
   const leaseMs = positive('leaseMs', o.leaseMs, Math.max(300_000, 4 * handlerTimeoutMs));
   if (leaseMs <= handlerTimeoutMs) {
     fail(`leaseMs (${leaseMs}) must be well above handlerTimeoutMs (${handlerTimeoutMs}), or claims expire under running handlers`);

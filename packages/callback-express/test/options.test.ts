@@ -16,6 +16,7 @@ describe('options are checked when the middleware is created', () => {
     [{ onCallback, limit: -1 }, /limit must be a positive whole number/],
     [{ onCallback, limit: 'lots' }, /limit must be a number of bytes or a string like "64kb"/],
     [{ onCallback, handlerTimeoutMs: 0 }, /handlerTimeoutMs must be a positive number/],
+    [{ onCallback, handlerTimeoutMs: 30_000 }, /handlerTimeoutMs must be below 30000 \(IICS stops waiting/],
     [{ onCallback, handlerTimeoutMs: 10_000, leaseMs: 10_000 }, /leaseMs .* must be well above handlerTimeoutMs/],
     [{ onCallback, store: {} }, /store must implement claim, release and markDone/],
     [{ onCallback, logger: console.log }, /logger must have info, warn and error/],

@@ -51,6 +51,6 @@ try {
     throw error;
   }
 } finally {
-  await client.logout().catch(() => {});
+  await client.close().catch(() => {}); // logs out and closes the connections
 }
 process.exit(exitCode);

@@ -156,7 +156,7 @@ try {
     console.log(`${label.padEnd(20)} run ${String(run.runId).padEnd(4)} ${status.state.padEnd(8)} callback: ${cb ? cb.status : '-'}`);
     if (!['SUCCESS', 'WARNING'].includes(status.state)) exitCode = 1;
   }
-  await client.logout();
+  await client.close(); // logs out and closes the connections
 } catch (error) {
   console.error(`demo failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   exitCode = 1;

@@ -23,7 +23,7 @@ export type CallbackMiddlewareOptions = CallbackHandlerOptions;
 export interface CallbackMiddleware {
   (req: CallbackMiddlewareRequest, res: ServerResponse, next: (error?: unknown) => void): void;
   /** See `CallbackHandler.drain`: await before shutting down so handlers answered 503 can finish. */
-  drain(): Promise<void>;
+  drain(timeoutMs?: number): Promise<boolean>;
 }
 
 /**
@@ -45,7 +45,7 @@ export function createCallbackMiddleware(options: CallbackMiddlewareOptions): Ca
       },
     );
   };
-  return Object.assign(middleware, { drain: () => handler.drain() });
+  return Object.assign(middleware, { drain: (timeoutMs?: number) => handler.drain(timeoutMs) });
 }
 
 function toCallbackRequest(req: CallbackMiddlewareRequest, handler: CallbackHandler): CallbackHttpRequest {

@@ -54,10 +54,12 @@ export interface CallbackHandler {
   /** Validates, deduplicates and processes one delivery. Never rejects. */
   handle(request: CallbackHttpRequest): Promise<CallbackHttpResponse>;
   /**
-   * Resolves once every handler still running (also those already answered 503) has settled and its
-   * outcome is recorded in the store, or its retries gave up. Await it before shutting down.
+   * Resolves `true` once every handler still running (also those already answered 503) has settled
+   * and its outcome is recorded in the store, or its retries gave up. Await it before shutting down.
+   * With `timeoutMs` it resolves `false` when that time passes first: a handler that never settles
+   * keeps its claim (it is renewed while the process lives), so give your handler its own timeouts.
    */
-  drain(): Promise<void>;
+  drain(timeoutMs?: number): Promise<boolean>;
   /** The body size limit in bytes, for adapters that read the stream. */
   readonly limit: number;
   /** How long adapters may wait for the body. */
@@ -306,8 +308,21 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
 
   return {
     handle,
-    async drain() {
-      while (pending.size > 0) await Promise.all(pending);
+    async drain(timeoutMs?: number) {
+      const settled = (async () => {
+        while (pending.size > 0) await Promise.all(pending);
+        return true;
+      })();
+      if (timeoutMs === undefined) return settled;
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      try {
+        return await Promise.race([settled, gaveUp]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     limit: o.limit,
     bodyTimeoutMs: o.bodyTimeoutMs,

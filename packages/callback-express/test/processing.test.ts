@@ -109,6 +109,21 @@ describe('processing each callback once', () => {
     expect(handler.calls).toHaveLength(2);
   });
 
+  test('a handler that never settles keeps its claim (409, never twice at once); drain(timeoutMs) gives up and says so', async () => {
+    let release: () => void = () => undefined;
+    const handler = recorder(() => new Promise<void>((resolve) => (release = resolve)));
+    const r = await receiver({ onCallback: handler.onCallback, handlerTimeoutMs: 50 });
+
+    expect((await postJson(r.callbackUrl, SAMPLE)).status).toBe(503);
+    expect(await r.middleware.drain(100)).toBe(false);
+    expect((await postJson(r.callbackUrl, SAMPLE)).status).toBe(409);
+    expect(handler.calls).toHaveLength(1);
+    release();
+    expect(await r.middleware.drain(5_000)).toBe(true);
+    expect((await postJson(r.callbackUrl, SAMPLE)).json.status).toBe('duplicate');
+    expect(handler.calls).toHaveLength(1);
+  });
+
   test('different runs, tasks and statuses are different callbacks; a custom key can merge them', async () => {
     const handler = recorder();
     const r = await receiver({ onCallback: handler.onCallback });

@@ -253,8 +253,8 @@ export class IicsClientClosedError extends IicsError {
     Object.defineProperty(this.prototype, 'name', { value: 'IicsClientClosedError', configurable: true, writable: true });
   }
 
-  constructor(message = 'This IICS client was closed; create a new one with createIicsClient().') {
-    super(message);
+  constructor(message = 'This IICS client was closed; create a new one with createIicsClient().', options?: { cause?: unknown }) {
+    super(message, options);
   }
 }
 

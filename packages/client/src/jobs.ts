@@ -58,6 +58,12 @@ export type StartedJob = JobResponse & { taskId: string; runId: number; taskType
 
 export type StatusOptions = CallOptions;
 
+/** The job start resource, and the `operation` an error of the start request itself carries. */
+const START_PATH = '/api/v2/job';
+export const START_OPERATION = `POST ${START_PATH}`;
+const STOP_PATH = '/api/v2/job/stop';
+const STOP_OPERATION = `POST ${STOP_PATH}`;
+
 const SELECTORS = ['taskId', 'taskFederatedId', 'taskName', 'path'] as const;
 const START_KEYS = new Set<string>([...SELECTORS, 'taskType', 'callbackURL', 'parameterFile', 'runtime']);
 const STOP_KEYS = new Set<string>([...SELECTORS, 'taskType', 'cleanStop']);
@@ -102,7 +108,7 @@ export class Jobs {
       answer = await this.#api.call({
         method: 'POST',
         family: 'v2',
-        path: '/api/v2/job',
+        path: START_PATH,
         body,
         kind: 'write',
         parse: parseJobResponse,
@@ -110,7 +116,7 @@ export class Jobs {
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {
-      throw this.#unknownTask(error, selector, taskType);
+      throw this.#unknownTask(error, START_OPERATION, selector, taskType);
     }
     const started: StartedJob = { ...answer, taskId: answer.taskId, runId: answer.runId, taskType: answer.taskType ?? taskType };
     const taskName = answer.taskName ?? (selector.kind === 'taskName' ? selector.value : undefined);
@@ -135,7 +141,7 @@ export class Jobs {
       const answer = await this.#api.call({
         method: 'POST',
         family: 'v2',
-        path: '/api/v2/job/stop',
+        path: STOP_PATH,
         ...(req.cleanStop === true ? { query: { cleanStop: true } } : {}),
         body,
         kind: 'write',
@@ -146,7 +152,7 @@ export class Jobs {
       this.#logger.info?.('Stopped IICS job', { ...selectorFields(selector), taskType, cleanStop: req.cleanStop === true });
       return answer;
     } catch (error) {
-      throw this.#unknownTask(error, selector, taskType);
+      throw this.#unknownTask(error, STOP_OPERATION, selector, taskType);
     }
   }
 
@@ -216,8 +222,9 @@ export class Jobs {
     }
   }
 
-  #unknownTask(error: unknown, selector: Selector, taskType: TaskTypeName): unknown {
-    if (!(error instanceof IicsApiError)) return error;
+  /** `operation`'s own answer saying the task does not exist; an error of the login on the way (a 404 too) stays as it is. */
+  #unknownTask(error: unknown, operation: string, selector: Selector, taskType: TaskTypeName): unknown {
+    if (!(error instanceof IicsApiError) || error.operation !== operation) return error;
     const unknown = error.status === 404 || (error.iicsCode !== undefined && UNKNOWN_TASK_CODES.has(error.iicsCode));
     if (!unknown) return error;
     if (selector.kind === 'path') this.#lookup.forget(selector.value, taskType);

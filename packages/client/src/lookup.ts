@@ -14,6 +14,9 @@ export interface TaskLookupRequest {
 /** What v3 lookup says about an asset; `id` is the federated id to start it by. Extra fields are kept. */
 export type TaskInfo = LookupObject & { id: string; path: string; type: string };
 
+const LOOKUP_PATH = '/public/core/v3/lookup';
+const LOOKUP_OPERATION = `POST ${LOOKUP_PATH}`;
+
 export interface CallOptions {
   signal?: AbortSignal;
 }
@@ -44,7 +47,7 @@ export class TaskLookup {
       answer = await this.#api.call({
         method: 'POST',
         family: 'v3',
-        path: '/public/core/v3/lookup',
+        path: LOOKUP_PATH,
         body: { objects: [{ path, type }] },
         kind: 'read',
         parse: parseLookupResponse,
@@ -54,7 +57,8 @@ export class TaskLookup {
     } catch (error) {
       // What IICS answers for a path that does not exist is not documented; a 404 or a 4xx that
       // says so clearly is taken as "not found", anything else stays an API error.
-      if (error instanceof IicsApiError && looksLikeNotFound(error)) {
+      // Only the lookup's own answer: a login on the way that answers 404 is no statement about the path.
+      if (error instanceof IicsApiError && error.operation === LOOKUP_OPERATION && looksLikeNotFound(error)) {
         throw new IicsTaskNotFoundError(`No ${type} asset at path "${path}" (${error.description ?? `HTTP ${error.status}`}).`, {
           task: { path, type },
           status: error.status,

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
 import { IicsInvalidArgumentError } from './errors.js';
 
@@ -59,9 +60,22 @@ export interface ResolvedOptions {
   logger: IicsLogger;
 }
 
-export const CLIENT_VERSION = '0.1.0';
+/**
+ * This package's version, read from its own package.json at run time so that a release bump
+ * (`nx release`) shows in the User-Agent and `iics-job --version` without a code change.
+ * "../package.json" is the package root from both src/ (tests) and dist/ (the published build).
+ */
+export const CLIENT_VERSION: string = readOwnVersion();
+
+function readOwnVersion(): string {
+  const pkg: unknown = createRequire(import.meta.url)('../package.json');
+  const version = pkg !== null && typeof pkg === 'object' ? (pkg as { version?: unknown }).version : undefined;
+  return typeof version === 'string' && version !== '' ? version : 'unknown';
+}
+
 export const KNOWN_OPTIONS = ['loginUrl', 'username', 'password', 'apiVersion', 'dispatcher', 'timeouts', 'retry', 'userAgent', 'logger'];
-const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+/** The largest `timeouts.*` value (one day). */
+export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 export const DEFAULT_TIMEOUTS: Required<IicsTimeouts> = { connectMs: 10_000, requestMs: 60_000, loginMs: 30_000 };
 export const DEFAULT_RETRY: Required<IicsRetryOptions> = { retries: 5, minDelayMs: 500, maxDelayMs: 30_000, factor: 2 };

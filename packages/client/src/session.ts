@@ -1,7 +1,7 @@
 import { parseLoginV2Response, parseLoginV3Response } from '@iics-jobs/schema';
 import { raceSignal } from './abort.js';
 import { apiError, errorFields } from './api-errors.js';
-import { IicsAbortedError, IicsAuthError, IicsInvalidResponseError } from './errors.js';
+import { IicsAbortedError, IicsAuthError, IicsClientClosedError, IicsError, IicsInvalidResponseError } from './errors.js';
 import type { HttpResponse, HttpTransport } from './http.js';
 import type { ResolvedOptions } from './options.js';
 import { isRetryableRead, withRetry } from './retry.js';
@@ -38,6 +38,8 @@ export class SessionManager {
   /** The current session, logging in first if there is none. `signal` only stops this caller's wait. */
   async get(signal?: AbortSignal): Promise<Session> {
     if (this.#current) return this.#current;
+    // After close() no new login starts (a call that was in a back-off when the client closed).
+    if (this.#closing.signal.aborted) throw new IicsClientClosedError();
     // The login itself is not tied to any one caller's signal: others may be waiting on it.
     this.#pending ??= this.#login().finally(() => {
       this.#pending = undefined;
@@ -86,14 +88,36 @@ export class SessionManager {
   }
 
   async #login(): Promise<Session> {
-    const { apiVersion, loginUrl, username, password, timeouts, retry, logger } = this.#options;
+    const { apiVersion, loginUrl, username, password, logger } = this.#options;
     const v3 = apiVersion === 'v3';
     const url = new URL(v3 ? '/saas/public/core/v3/login' : '/ma/api/v2/user/login', loginUrl);
     const operation = `POST ${url.pathname}`;
     const body = v3 ? { username, password } : { '@type': 'login', username, password };
     logger.debug?.('Logging in to IICS', { apiVersion, loginHost: loginUrl.host, username });
 
-    const res = await withRetry(
+    let res: HttpResponse;
+    try {
+      res = await this.#retryLogin(url, body, operation);
+    } catch (error) {
+      // close() aborts the login: in a back-off the sleep rejects with the signal's bare reason (a
+      // DOMException), in a request the transport says "aborted" though no caller aborted anything.
+      // Every waiting caller sees why instead: the client was closed.
+      if (this.#closing.signal.aborted && (!(error instanceof IicsError) || error instanceof IicsAbortedError)) {
+        throw new IicsClientClosedError(undefined, { cause: error });
+      }
+      throw error;
+    }
+
+    const session = this.#parse(res, operation, v3);
+    this.#secrets.add(session.id);
+    this.#current = session;
+    logger.info?.('Logged in to IICS', { apiVersion, baseUrl: session.baseUrl, generation: session.generation });
+    return session;
+  }
+
+  #retryLogin(url: URL, body: unknown, operation: string): Promise<HttpResponse> {
+    const { timeouts, retry, logger } = this.#options;
+    return withRetry(
       async () => {
         const r = await this.#http.send({ method: 'POST', url, body, timeoutMs: timeouts.loginMs, operation, signal: this.#closing.signal });
         if (r.status >= 200 && r.status <= 299) return r;
@@ -107,12 +131,6 @@ export class SessionManager {
         onRetry: (error, n, delayMs) => logger.warn?.(`Login failed; retry ${n} of ${retry.retries} in ${delayMs} ms`, { error: describeError(error) }),
       },
     );
-
-    const session = this.#parse(res, operation, v3);
-    this.#secrets.add(session.id);
-    this.#current = session;
-    logger.info?.('Logged in to IICS', { apiVersion, baseUrl: session.baseUrl, generation: session.generation });
-    return session;
   }
 
   #parse(res: HttpResponse, operation: string, v3: boolean): Session {

@@ -15,7 +15,8 @@ export interface WaitOptions {
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
-const MAX_MS = 2 ** 31 - 1;
+/** The largest `pollIntervalMs` and `timeoutMs` (what a Node.js timer can hold, about 24.8 days). */
+export const MAX_WAIT_MS = 2 ** 31 - 1;
 
 export type StatusFn = (ref: JobRef, options: { signal: AbortSignal; notListed: 'QUEUED' | 'RUNNING' }) => Promise<JobStatus>;
 
@@ -27,8 +28,8 @@ export function checkWaitOptions(options: unknown): WaitOptions {
   const o = options as WaitOptions;
   for (const key of ['pollIntervalMs', 'timeoutMs'] as const) {
     const v = o[key];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > MAX_MS)) {
-      throw new IicsInvalidArgumentError(key, `${key} must be a number of milliseconds from 1 to ${MAX_MS} (got ${describe(v)}).`);
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > MAX_WAIT_MS)) {
+      throw new IicsInvalidArgumentError(key, `${key} must be a number of milliseconds from 1 to ${MAX_WAIT_MS} (got ${describe(v)}).`);
     }
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {

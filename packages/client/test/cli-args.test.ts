@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { parseCommandLine } from '../src/cli/args.js';
-import { formatElapsed, parseDuration } from '../src/cli/duration.js';
+import { formatDuration, formatElapsed, parseDuration } from '../src/cli/duration.js';
+import { exitCodeForError } from '../src/cli/exit-codes.js';
+import { IicsApiError, IicsTaskNotFoundError } from '../src/index.js';
 import { capture } from './helpers/streams.js';
 
 const env = { IICS_LOGIN_URL: 'http://127.0.0.1:1', IICS_USERNAME: 'u', IICS_PASSWORD: 'p-secret-pw' };
@@ -22,7 +24,13 @@ describe('durations', () => {
     ['90', 90_000],
     ['1.5s', 1500],
   ])('%s → %i ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
-  test.each(['', 'soon', '10 parsecs', '-5s', '0s', '0'])('%j is refused', (text) => expect(parseDuration(text)).toBeUndefined());
+  test.each(['', 'soon', '10 parsecs', '-5s', '0s', '0', '0.0001'])('%j is refused', (text) => expect(parseDuration(text)).toBeUndefined());
+  test('limits are the caller\'s: a bare number and a unit duration parse alike', () => {
+    expect(parseDuration('2200000')).toBe(2_200_000_000);
+    expect(parseDuration('611h6m40s')).toBe(2_200_000_000);
+    expect(formatDuration(2 ** 31 - 1)).toBe('596h31m23s647ms');
+    expect(formatDuration(86_400_000)).toBe('24h');
+  });
   test('elapsed time', () => {
     expect(formatElapsed(65_000)).toBe('1:05');
     expect(formatElapsed(3_725_000)).toBe('1:02:05');
@@ -69,6 +77,29 @@ describe('command line', () => {
     expect(stdout).toBe('');
   });
 
+  test.each([
+    [['--timeout', '2200000'], '--timeout must be at most 596h31m23s647ms'],
+    [['--timeout', '2147483.648'], '--timeout must be at most'],
+    [['--poll-interval', '25d'], '--poll-interval must be at most'],
+    [['--request-timeout', '86400.001'], '--request-timeout must be at most 24h'],
+  ])('%j is refused while parsing', (flags, message) => {
+    expect(() => parseCommandLine(['run', '--task-name', 'X', '--task-type', 'MTT', ...flags])).toThrow(message);
+  });
+
+  test('a number of seconds too large to hold is "at most", not "not a duration"', () => {
+    expect(() => parseCommandLine(['status', '--task-id', 'T', '--run-id', '1', '--request-timeout', '9'.repeat(400)])).toThrow(
+      '--request-timeout must be at most 24h',
+    );
+  });
+
+  test('durations at the limits parse', () => {
+    expect(parseCommandLine(['run', '--task-name', 'X', '--task-type', 'MTT', '--timeout', '2147483.647', '--request-timeout', '86400'])).toMatchObject({
+      timeoutMs: 2 ** 31 - 1,
+      requestTimeoutMs: 86_400_000,
+    });
+    expect(parseCommandLine(['status', '--task-id', 'T', '--run-id', '1', '--request-timeout', '24h'])).toMatchObject({ requestTimeoutMs: 86_400_000 });
+  });
+
   test('missing credentials in the environment → 64, naming the variables', async () => {
     const { code, stderr } = await run(['status', '--task-id', 'T', '--run-id', '1'], { IICS_LOGIN_URL: 'http://127.0.0.1:1' });
     expect(code).toBe(64);
@@ -86,5 +117,21 @@ describe('command line', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: iics-job/);
     expect(stdout).toContain('IICS_PASSWORD');
+  });
+});
+
+describe('exit codes of errors in the start phase', () => {
+  const api = (operation: string) => new IicsApiError('x', { status: 501, operation });
+  test.each([
+    ['the v2 login', 'POST /ma/api/v2/user/login', 5],
+    ['the v3 login', 'POST /saas/public/core/v3/login', 5],
+    ['the path lookup', 'POST /public/core/v3/lookup', 5],
+    ['the start request', 'POST /api/v2/job', 7],
+  ])('an API error of %s (%s) → %i', (_, operation, code) => {
+    expect(exitCodeForError(api(operation), 'start')).toBe(code);
+    expect(exitCodeForError(api(operation), 'other')).toBe(5);
+  });
+  test('a task that does not exist → 7', () => {
+    expect(exitCodeForError(new IicsTaskNotFoundError('x', { task: { path: 'P', type: 'MTT' } }), 'start')).toBe(7);
   });
 });

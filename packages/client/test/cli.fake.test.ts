@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { envFor } from './helpers/cli.js';
-import { fake } from './helpers/fake.js';
+import { count, fake } from './helpers/fake.js';
 import { capture } from './helpers/streams.js';
 
 // The CLI in-process (main(argv, io)), for what a spawned process cannot show: a terminal, a signal.
@@ -76,5 +76,81 @@ describe('iics-job in-process', () => {
     expect(stderr.text()).toContain('[info] Logged in to IICS');
     expect(stderr.text()).toContain('[warn] POST /public/core/v3/lookup failed; retry 1 of 5');
     expect(stderr.text()).toContain('[info] Started IICS job');
+  });
+});
+
+describe('iics-job exit codes: a failed login or lookup is an error (5), not a rejected start (7)', () => {
+  async function runAgainst(server: Awaited<ReturnType<typeof fake>>, args: string[], extraEnv: Record<string, string> = {}) {
+    const stdout = capture();
+    const stderr = capture();
+    const code = await main(['run', ...args, '--task-type', 'MTT', '--json'], { env: envFor(server, extraEnv), stdout, stderr });
+    const events = stdout
+      .text()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return { code, events, stderr: stderr.text() };
+  }
+
+  // The login is lazy and runs inside jobs.start; so does the --path lookup.
+  test.each([
+    ['v2 login answering 501', 'loginV2', 501, ['--task-name', 'MT_Load'], {}],
+    ['v2 login answering 404', 'loginV2', 404, ['--task-name', 'MT_Load'], {}],
+    ['v2 login answering 505', 'loginV2', 505, ['--task-name', 'MT_Load'], {}],
+    ['v3 login answering 501', 'loginV3', 501, ['--task-name', 'MT_Load'], { IICS_API_VERSION: 'v3' }],
+    ['v2 login answering 404 before a --path lookup', 'loginV2', 404, ['--path', 'Sales/TEST/MT_Sales'], {}],
+    ['a --path lookup answering 501', 'lookup', 501, ['--path', 'Sales/TEST/MT_Sales'], {}],
+    ['a --path lookup answering 505', 'lookup', 505, ['--path', 'Sales/TEST/MT_Sales'], {}],
+  ] as const)('%s → exit 5, no start sent', async (_, route, status, args, extraEnv) => {
+    const server = await fake();
+    server.faults.failNext(route, 1, status);
+    const result = await runAgainst(server, [...args], extraEnv);
+    expect(result.code).toBe(5);
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'IICS_API_ERROR', exitCode: 5 });
+    expect(result.stderr).toContain('IICS_API_ERROR');
+    expect(count(server, 'job')).toBe(0);
+  });
+
+  test('the start request itself answering an error is still 7', async () => {
+    const server = await fake();
+    server.faults.failNext('job', 1, 503);
+    const result = await runAgainst(server, ['--task-name', 'MT_Load']);
+    expect(result.code).toBe(7);
+    expect(result.events.at(-1)).toMatchObject({ event: 'error', code: 'IICS_API_ERROR', exitCode: 7 });
+    expect(server.runs).toHaveLength(0);
+  });
+});
+
+describe('iics-job duration flags are checked in full before anything is sent', () => {
+  test.each([
+    [['--timeout', '2200000'], '--timeout'],
+    [['--timeout', '600h'], '--timeout'],
+    [['--poll-interval', '2200000'], '--poll-interval'],
+    [['--request-timeout', '2d'], '--request-timeout'],
+    [['--request-timeout', '86401'], '--request-timeout'],
+  ])('%j → exit 64 naming the flag; the fake got no request', async (flags, flag) => {
+    const server = await fake();
+    const stdout = capture();
+    const stderr = capture();
+    const code = await main(['run', '--task-name', 'MT_Load', '--task-type', 'MTT', ...flags], { env: envFor(server), stdout, stderr });
+    expect(code).toBe(64);
+    expect(stderr.text()).toContain(`iics-job: ${flag} must be at most `);
+    expect(stderr.text()).toContain('Usage: iics-job run');
+    // The client's option names are not the user's.
+    expect(stderr.text()).not.toMatch(/timeoutMs|pollIntervalMs|timeouts\./);
+    expect(stdout.text()).toBe('');
+    expect(server.requests).toHaveLength(0);
+    expect(server.runs).toHaveLength(0);
+  });
+
+  test('each flag at its limit is accepted and the job runs', async () => {
+    const server = await fake();
+    const flags = ['--request-timeout', '24h', '--timeout', '596h31m23s647ms', '--poll-interval', '10ms'];
+    const code = await main(['run', '--task-name', 'MT_Load', '--task-type', 'MTT', ...flags, '--json'], {
+      env: envFor(server),
+      stdout: capture(),
+      stderr: capture(),
+    });
+    expect(code).toBe(0);
   });
 });

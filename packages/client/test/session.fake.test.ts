@@ -1,6 +1,6 @@
 import { getGlobalDispatcher } from 'undici';
 import { describe, expect, test } from 'vitest';
-import { IicsAuthError, type JobStatus } from '../src/index.js';
+import { IicsAuthError, IicsClientClosedError, IicsError, type JobStatus } from '../src/index.js';
 import { clientFor, count, fake } from './helpers/fake.js';
 
 describe('login', () => {
@@ -48,6 +48,19 @@ describe('login', () => {
     expect(logs.join('\n')).not.toContain('wrong-password-123');
     expect(count(server, apiVersion === 'v2' ? 'loginV2' : 'loginV3')).toBe(1);
     expect(count(server, 'job')).toBe(0);
+  });
+
+  test.each([
+    ['jobs.start', (c: ReturnType<typeof clientFor>['client']) => c.jobs.start({ taskName: 'MT_Load', taskType: 'MTT' })],
+    ['jobs.stop', (c: ReturnType<typeof clientFor>['client']) => c.jobs.stop({ taskName: 'MT_Load', taskType: 'MTT' })],
+    ['tasks.lookup', (c: ReturnType<typeof clientFor>['client']) => c.tasks.lookup({ path: 'Sales/TEST/MT_Sales', type: 'MTT' })],
+  ])('a login answering 404 is a login error in %s, not "no such task"', async (_, call) => {
+    const server = await fake();
+    server.faults.failNext('loginV2', 1, 404);
+    const { client } = clientFor(server);
+    const error = await call(client).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IICS_API_ERROR', status: 404, operation: 'POST /ma/api/v2/user/login' });
+    expect(count(server, 'job') + count(server, 'stop') + count(server, 'lookup')).toBe(0);
   });
 
   test.each(['v2', 'v3'] as const)('logout (%s) ends the session; the next call logs in again', async (apiVersion) => {
@@ -98,5 +111,47 @@ describe('session expiry', () => {
     const status = await client.jobs.status(started);
     expect(status.terminal).toBe(true);
     expect(count(server, 'loginV2')).toBe(2);
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('close() while a login is under way', () => {
+  test('in a login back-off: every waiting call rejects with IICS_CLIENT_CLOSED, not a bare AbortError', async () => {
+    const server = await fake();
+    server.faults.failNext('loginV2', 100, 503);
+    // A back-off of 30 to 60 s: close() certainly comes during it.
+    const { client, logs } = clientFor(server, { retry: { retries: 5, minDelayMs: 60_000, maxDelayMs: 60_000 } });
+    const status = client.jobs.status({ taskId: server.tasks[0]!.id, runId: 1 }).catch((e: unknown) => e);
+    const lookup = client.tasks.lookup({ path: 'Sales/TEST/MT_Sales', type: 'MTT' }).catch((e: unknown) => e);
+    await until(() => logs.some((l) => l.startsWith('warn Login failed; retry 1 of 5')));
+    const started = Date.now();
+    await client.close();
+    for (const error of [await status, await lookup]) {
+      expect(error).toBeInstanceOf(IicsError);
+      expect(error).toBeInstanceOf(IicsClientClosedError);
+      expect(error).toMatchObject({ code: 'IICS_CLIENT_CLOSED', name: 'IicsClientClosedError' });
+    }
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(count(server, 'loginV2')).toBe(1);
+    // A later call does not try to log in again.
+    await expect(client.jobs.status({ taskId: server.tasks[0]!.id, runId: 1 })).rejects.toMatchObject({ code: 'IICS_CLIENT_CLOSED' });
+    expect(count(server, 'loginV2')).toBe(1);
+  });
+
+  test('with the login request in flight: IICS_CLIENT_CLOSED, not IICS_ABORTED (the caller aborted nothing)', async () => {
+    const server = await fake();
+    server.faults.latency('loginV2', 3_000);
+    const { client } = clientFor(server);
+    const status = client.jobs.status({ taskId: server.tasks[0]!.id, runId: 1 }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await client.close();
+    expect(await status).toMatchObject({ code: 'IICS_CLIENT_CLOSED' });
   });
 });

@@ -1,7 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TASK_TYPES, isTaskType, type TaskTypeName } from '@iics-jobs/schema';
 import type { TaskSelector } from '../jobs.js';
-import { parseDuration } from './duration.js';
+import { MAX_TIMEOUT_MS } from '../options.js';
+import { MAX_WAIT_MS } from '../wait.js';
+import { formatDuration, parseDuration } from './duration.js';
 
 /** A usage mistake: exit 64 with a short help. */
 export class UsageError extends Error {
@@ -78,8 +80,8 @@ function parseRun(argv: string[]): Parsed {
   const dir = str(values['param-file-dir']);
   if ((name === undefined) !== (dir === undefined)) throw new UsageError('--param-file-name and --param-file-dir go together.');
   const callbackURL = str(values['callback-url']);
-  const pollIntervalMs = duration(values['poll-interval'], '--poll-interval');
-  const timeoutMs = duration(values.timeout, '--timeout');
+  const pollIntervalMs = duration(values['poll-interval'], '--poll-interval', MAX_WAIT_MS);
+  const timeoutMs = duration(values.timeout, '--timeout', MAX_WAIT_MS);
   const wait = values['no-wait'] !== true;
   if (!wait && (pollIntervalMs !== undefined || timeoutMs !== undefined)) {
     throw new UsageError('--no-wait does not wait: drop --poll-interval and --timeout.');
@@ -169,16 +171,22 @@ function taskType(value: Values[string]): TaskTypeName {
   return upper;
 }
 
-function duration(value: Values[string], flag: string): number | undefined {
+/**
+ * A duration flag, checked in full here, before anything is sent: its limit is the one the client
+ * applies to the option it becomes, so that no usage error can come after a job has started.
+ */
+function duration(value: Values[string], flag: string, maxMs: number): number | undefined {
   const v = str(value);
   if (v === undefined) return undefined;
   const ms = parseDuration(v);
   if (ms === undefined) throw new UsageError(`${flag} must be a duration such as 500ms, 10s, 5m, 2h or 1h30m (got "${v}").`);
+  if (ms > maxMs) throw new UsageError(`${flag} must be at most ${formatDuration(maxMs)} (got "${v}").`);
   return ms;
 }
 
 function common(values: Values): CommonArgs {
-  const requestTimeoutMs = duration(values['request-timeout'], '--request-timeout');
+  // Also the login timeout: both are client timeouts, capped at MAX_TIMEOUT_MS.
+  const requestTimeoutMs = duration(values['request-timeout'], '--request-timeout', MAX_TIMEOUT_MS);
   return {
     json: values.json === true,
     verbose: values.verbose === true,

@@ -1,17 +1,35 @@
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
- * "10s", "2h", "1h30m", "500ms", or a bare number of seconds → milliseconds.
- * Returns undefined for anything else (the caller names the option in its message).
+ * "10s", "2h", "1h30m", "500ms", or a bare number of seconds → whole milliseconds (at least 1).
+ * Returns undefined for anything else (the caller names the option in its message). There is no
+ * upper bound here: each option has its own, checked by the caller with a message naming the option.
  */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim().toLowerCase();
-  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000) || undefined;
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(s)) return undefined;
-  let total = 0;
-  for (const match of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(match[1]) * UNIT_MS[match[2]!]!;
+  let total: number;
+  if (/^\d+(\.\d+)?$/.test(s)) {
+    total = Number(s) * 1000;
+  } else {
+    if (!/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(s)) return undefined;
+    total = 0;
+    for (const match of s.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)) total += Number(match[1]) * UNIT_MS[match[2]!]!;
+  }
   const ms = Math.round(total);
-  return ms > 0 && ms <= 2 ** 31 - 1 ? ms : undefined;
+  // A number too large to hold is Infinity: over any limit, which the caller reports as such.
+  return ms > 0 ? ms : undefined;
+}
+
+/** 7_200_000 → "2h", 86_400_000 → "24h", 90_000 → "1m30s", 1500 → "1s500ms": for messages. */
+export function formatDuration(ms: number): string {
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join('') || '0ms';
 }
 
 /** 65_000 → "1:05", 3_725_000 → "1:02:05". */

@@ -8,6 +8,7 @@ import {
   IicsWaitTimeoutError,
   IicsError,
 } from '../errors.js';
+import { START_OPERATION } from '../jobs.js';
 
 /**
  * Exit codes of Informatica's RunAJob utility, so that scheduler scripts written for it keep
@@ -45,14 +46,25 @@ export function exitCodeForState(state: string, terminal: boolean): ExitCode {
   }
 }
 
-/** The exit code for an error; `phase` tells a rejected start (7) from other API errors (5). */
+/**
+ * The exit code for an error. `phase` "start" covers everything `jobs.start` does: the lazy login,
+ * the `--path` lookup, then the start request. Only a rejection of the start itself (or a task that
+ * does not exist) is 7; a login or lookup that fails on the way is an error like any other (5, or 4
+ * for a timeout), whichever request it came with.
+ */
 export function exitCodeForError(error: unknown, phase: 'start' | 'wait' | 'other'): ExitCode {
   if (error instanceof IicsWaitTimeoutError) return EXIT.STILL_RUNNING;
   if (error instanceof IicsTimeoutError) return EXIT.REQUEST_TIMEOUT;
   if (error instanceof IicsAbortedError) return EXIT.INTERRUPTED;
   if (error instanceof IicsInvalidArgumentError) return EXIT.USAGE;
   if (error instanceof IicsAuthError) return EXIT.ERROR;
-  if (phase === 'start' && (error instanceof IicsApiError || error instanceof IicsTaskNotFoundError)) return EXIT.START_FAILED;
+  if (phase === 'start' && isStartRejection(error)) return EXIT.START_FAILED;
   if (error instanceof IicsError) return error.code === 'IICS_CLIENT_CLOSED' ? EXIT.EXCEPTION : EXIT.ERROR;
   return EXIT.EXCEPTION;
+}
+
+/** No such task (from the start or the path lookup), or IICS answered the start request itself with an error. */
+function isStartRejection(error: unknown): boolean {
+  if (error instanceof IicsTaskNotFoundError) return true;
+  return error instanceof IicsApiError && error.operation === START_OPERATION;
 }

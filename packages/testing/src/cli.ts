@@ -3,9 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startFakeIics } from './fake/server.js';
 import type { FakeIics, FakeTaskDefinition, FakeUser } from './fake/types.js';
+import { createRequestPrinter } from './request-printer.js';
+
+/** Requests and runs a long-lived fake keeps for inspection; the oldest go first. */
+const DEFAULT_MAX_RECORDED = 10_000;
 
 const USAGE = `Usage: iics-fake [--port 4010] [--host 127.0.0.1] [--tasks tasks.json] [--time-scale 1]
-                 [--session-idle-ms 1800000] [--log-gap-ms 0] [--login-failure-status 403] [--json] [--verbose]
+                 [--session-idle-ms 1800000] [--log-gap-ms 0] [--login-failure-status 403]
+                 [--max-recorded 10000] [--json] [--verbose]
 
 Runs a fake IICS (Informatica Intelligent Cloud Services) job API until SIGINT or SIGTERM.
 
@@ -16,6 +21,7 @@ Runs a fake IICS (Informatica Intelligent Cloud Services) job API until SIGINT o
   --session-idle-ms N      fake ms of inactivity before a session expires (default 1800000)
   --log-gap-ms N           fake ms a finished job is in neither monitor nor log (default 0)
   --login-failure-status N HTTP status of a wrong-credentials login: 400, 401 or 403 (default 403)
+  --max-recorded N         requests and ended runs kept in memory, the oldest dropped first (default 10000)
   --json                   print one JSON line with the URLs, credentials and tasks instead of text
   --verbose                print one line per request (method, path, status; never a session id)
 
@@ -33,6 +39,7 @@ interface CliConfig {
   sessionIdleMs?: number;
   logGapMs?: number;
   loginFailureStatus?: 400 | 401 | 403;
+  maxRecorded: number;
   json: boolean;
   verbose: boolean;
 }
@@ -50,6 +57,7 @@ async function readConfig(argv: string[]): Promise<CliConfig | 'help'> {
         'session-idle-ms': { type: 'string' },
         'log-gap-ms': { type: 'string' },
         'login-failure-status': { type: 'string' },
+        'max-recorded': { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -66,6 +74,7 @@ async function readConfig(argv: string[]): Promise<CliConfig | 'help'> {
     port: integer(values.port ?? '4010', '--port', 0, 65535),
     host: values.host ?? '127.0.0.1',
     timeScale: number(values['time-scale'] ?? '1', '--time-scale'),
+    maxRecorded: integer(values['max-recorded'] ?? String(DEFAULT_MAX_RECORDED), '--max-recorded', 0, Number.MAX_SAFE_INTEGER),
     json: values.json ?? false,
     verbose: values.verbose ?? false,
   };
@@ -161,6 +170,7 @@ async function main(): Promise<number> {
       port: config.port,
       host: config.host,
       timeScale: config.timeScale,
+      maxRecorded: config.maxRecorded,
       ...(config.tasks ? { tasks: config.tasks } : {}),
       ...(config.users ? { users: config.users } : {}),
       ...(config.sessionIdleMs !== undefined ? { sessionIdleMs: config.sessionIdleMs } : {}),
@@ -173,22 +183,18 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`${describe(fake, config.json)}\n`);
 
-  let printed = 0;
-  const printer = config.verbose
-    ? setInterval(() => {
-        for (; printed < fake.requests.length; printed++) {
-          const r = fake.requests[printed]!;
-          if (r.status === undefined && !r.dropped) break;
-          process.stdout.write(`${new Date(r.at).toISOString()} ${r.method} ${r.path} ${r.dropped ? 'dropped' : r.status}\n`);
-        }
-      }, 100)
-    : undefined;
+  // One line per request once it has ended; a request still pending (or never answered) holds back no other.
+  const print = createRequestPrinter(fake.requests, (line) => process.stdout.write(`${line}\n`));
+  const printer = config.verbose ? setInterval(print, 100) : undefined;
 
   return new Promise<number>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      if (printer) clearInterval(printer);
+      if (printer) {
+        clearInterval(printer);
+        print();
+      }
       process.stderr.write(`iics-fake: ${signal} received, stopping\n`);
       fake.close().then(
         () => resolve(0),

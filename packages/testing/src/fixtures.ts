@@ -287,7 +287,7 @@ function mergeFixture(base: unknown, overrides: unknown): unknown {
 
 function mergeInto(target: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(overrides)) {
-    // Keys that could reach a prototype are refused here, as the schema parsers refuse them.
+    // Keys that could reach a prototype are refused here (stricter than the schema parsers, which refuse only __proto__).
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
       throw new TypeError(`fixture overrides may not contain the key "${key}"`);
     }

@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -110,6 +111,29 @@ describe('iics-fake CLI', () => {
     expect(await fake.exited).toBe(0);
   });
 
+  test('--verbose keeps printing after a client that went away mid-body (printed as aborted)', async () => {
+    const fake = run(['--port', '0', '--json', '--verbose', '--max-recorded', '5']);
+    await until(() => fake.stdout().includes('\n'), 'the JSON line', fake);
+    const info = JSON.parse(fake.stdout().split('\n')[0]!);
+    const { port } = new URL(info.loginUrl);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    socket.write('POST /saas/api/v2/job HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"taskName":');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    await new Promise((resolve) => socket.once('close', resolve));
+    // More requests than --max-recorded keeps: each one is printed (the printer looks every 100 ms).
+    for (let i = 0; i < 7; i++) {
+      const login = await call(info.loginUrl, 'POST', '/saas/public/core/v3/login', { body: { username: info.username, password: info.password } });
+      expect(login.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    await until(() => (fake.stdout().match(/POST \/saas\/public\/core\/v3\/login 200/g) ?? []).length === 7, 'seven login lines', fake);
+    expect(fake.stdout()).toMatch(/POST \/saas\/api\/v2\/job aborted\n/);
+    fake.child.kill('SIGTERM');
+    expect(await fake.exited).toBe(0);
+  });
+
   test('usage errors exit 64 with a message naming the flag; --help exits 0', async () => {
     const badPort = run(['--port', 'abc']);
     expect(await badPort.exited).toBe(64);
@@ -125,6 +149,9 @@ describe('iics-fake CLI', () => {
     const invalid = run(['--port', '0', '--tasks', badTasks]);
     expect(await invalid.exited).toBe(1);
     expect(invalid.stderr()).toMatch(/tasks\[0\]\.type/);
+    const badCap = run(['--port', '0', '--max-recorded', 'many']);
+    expect(await badCap.exited).toBe(64);
+    expect(badCap.stderr()).toMatch(/--max-recorded must be an integer/);
     const help = run(['--help']);
     expect(await help.exited).toBe(0);
     expect(help.stdout()).toMatch(/Usage: iics-fake/);

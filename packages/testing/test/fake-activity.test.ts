@@ -186,6 +186,17 @@ describe('activityLog', () => {
     expect(child.body.objectName).toBe('MT_Extract');
     expectV2Error(await get('/api/v2/activity/activityLog/0119Y4C10000000000ZZ'), 404);
   });
+
+  test('an id that is not valid percent-encoding is an unknown id: 404 after the session check, no violation', async () => {
+    const path = '/api/v2/activity/activityLog/%E0%A4%A';
+    const unknown = await get(path);
+    expectV2Error(unknown, 404, 'NOT_FOUND');
+    expect(unknown.body.description).toContain('%E0%A4%A');
+    expect(fake.requests.at(-1)).toMatchObject({ path: `/saas${path}`, route: 'activityLog', status: 404 });
+    expectV2Error(await call(fake.serverUrl, 'GET', path), 401);
+    expectV2Error(await call(fake.serverUrl, 'GET', path, { session: 'AAAAAAAAAAAAAAAAAAAAAA' }), 401);
+    // The afterEach hook checks that the fake recorded no violation.
+  });
 });
 
 describe('logGapMs', () => {

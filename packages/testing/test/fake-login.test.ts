@@ -149,6 +149,14 @@ describe('sessions', () => {
     expectV2Error(await monitor(), 401);
   });
 
+  test('an expired session on a v3 route: 401 with the v3 error object, as the README says', async () => {
+    const { session } = await loginV2(fake);
+    clock.advance(30 * 60_000 + 1);
+    const expired = await call(fake.serverUrl, 'POST', '/public/core/v3/lookup', { session, sessionHeader: 'INFA-SESSION-ID', body: { objects: [{ path: 'Default/MT_Load', type: 'MTT' }] } });
+    expectV3Error(expired, 401, 'AUTH_01');
+    expect(expired.body.error.message).toMatch(/expired/);
+  });
+
   test('v2 and v3 logout end the session', async () => {
     const first = await loginV2(fake);
     const out = await call(fake.serverUrl, 'POST', '/api/v2/user/logout', { session: first.session });

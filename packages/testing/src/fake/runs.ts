@@ -58,6 +58,8 @@ export interface RunEngineOptions {
   ids: V2IdFactory;
   logGapMs: number;
   stopDelayMs: number;
+  /** At most this many runs are kept (Infinity: all); the oldest ended runs go first. */
+  maxRecorded: number;
   /** Called when a run ends (children first, then their taskflow). */
   onEnded(run: RunRecord): void;
 }
@@ -110,6 +112,11 @@ export class RunEngine {
       );
     }
     return runs;
+  }
+
+  /** Whether run `runId` of the task was ever started (it may have left the kept history since). */
+  started(taskId: string, runId: number): boolean {
+    return runId <= (this.runCounters.get(taskId) ?? 0);
   }
 
   find(taskId: string, runId: number): RunRecord | undefined {
@@ -221,6 +228,7 @@ export class RunEngine {
       parent.children.push(run);
       parent.view.children.push(view);
     }
+    this.trim();
 
     const { timers } = this.options;
     const runningAt = startedAt + task.queuedMs;
@@ -269,6 +277,27 @@ export class RunEngine {
       parent.timers.push(this.options.timers.at(() => this.startChild(parent, next, at), at));
     }
     this.options.onEnded(run);
+    if (!parent) this.trim();
+  }
+
+  /** Drops the oldest ended runs (a taskflow with its tasks) while more than `maxRecorded` are kept. */
+  private trim(): void {
+    let excess = this.views.length - this.options.maxRecorded;
+    if (excess <= 0) return;
+    const dropped = new Set<RunRecord>();
+    for (const run of this.records) {
+      if (excess <= 0) break;
+      if (run.parent || !run.ended) continue;
+      for (const each of withDescendants(run)) {
+        dropped.add(each);
+        this.byLogId.delete(each.logId);
+        excess--;
+      }
+    }
+    if (dropped.size === 0) return;
+    const droppedViews = new Set<FakeRun>([...dropped].map((run) => run.view));
+    removeWhere(this.records, (run) => dropped.has(run));
+    removeWhere(this.views, (view) => droppedViews.has(view));
   }
 
   private monitorEntry(run: RunRecord, details: boolean): ActivityMonitorEntry {
@@ -374,4 +403,15 @@ function sumRows(runs: RunRecord[]): Rows {
 function cancelTimers(run: RunRecord): void {
   for (const timer of run.timers) timer.cancel();
   run.timers.length = 0;
+}
+
+function withDescendants(run: RunRecord): RunRecord[] {
+  return [run, ...run.children.flatMap(withDescendants)];
+}
+
+/** Removes the matching items in place, so that references to the array stay valid. */
+function removeWhere<T>(items: T[], drop: (item: T) => boolean): void {
+  let kept = 0;
+  for (const item of items) if (!drop(item)) items[kept++] = item;
+  items.length = kept;
 }

@@ -79,6 +79,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     ids,
     logGapMs: settings.logGapMs,
     stopDelayMs: settings.stopDelayMs,
+    maxRecorded: settings.maxRecorded,
     onEnded: (run) => {
       if (!run.parent) sender.send(run);
       for (const waiter of runWaiters) if (waiter.matches(run)) waiter.resolve(run.view);
@@ -115,28 +116,51 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
   };
 
   server.on('request', (req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      report(`request ${req.method} ${req.url?.split('?')[0]}: ${(error as Error).message}`);
-      if (!res.headersSent) sendResult(res, familyError('v2', 500, ERROR_CODES.internal, 'An unexpected error occurred.'));
-      else res.destroy();
+    let record: RecordedRequest | undefined;
+    (async () => {
+      const url = parseTarget(req.url);
+      record = recordRequest(req, url);
+      await handleRequest(req, res, record, url);
+    })().catch((error: unknown) => {
+      const path = record?.path ?? req.url?.split('?')[0] ?? '';
+      report(`request ${req.method} ${path.slice(0, 200)}: ${(error as Error).message}`);
+      if (!res.headersSent && !res.destroyed) {
+        if (record) record.status = 500;
+        sendResult(res, familyError(path.includes('/public/core/v3/') ? 'v3' : 'v2', 500, ERROR_CODES.internal, 'An unexpected error occurred.'));
+      } else {
+        if (record) markAborted(record);
+        res.destroy();
+      }
     });
   });
   // A malformed request line must not crash the fake.
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://fake.invalid');
-    const method = req.method ?? 'GET';
-    const path = url.pathname;
-    const record: RecordedRequest = { at: clock.now(), method, path, query: Object.fromEntries(url.searchParams), body: undefined };
+  /** Records the request as it arrives; the oldest records go once there are more than `maxRecorded`. */
+  function recordRequest(req: http.IncomingMessage, url: URL | undefined): RecordedRequest {
+    const record: RecordedRequest = {
+      at: clock.now(),
+      method: req.method ?? 'GET',
+      path: url?.pathname ?? (req.url ?? '').slice(0, 2000),
+      query: url ? Object.fromEntries(url.searchParams) : {},
+      body: undefined,
+    };
     requests.push(record);
-    const candidates = ROUTES.filter((route) => route.match(path) !== undefined);
+    if (requests.length > settings.maxRecorded) requests.splice(0, requests.length - settings.maxRecorded);
+    return record;
+  }
+
+  async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest, url: URL | undefined): Promise<void> {
+    const { method, path } = record;
+    // A request target that is no URL (e.g. "http://[x") matches no route.
+    const candidates = url ? ROUTES.filter((route) => route.match(path) !== undefined) : [];
     const def = candidates.find((route) => route.method === method);
     const family: ErrorFamily = def?.family ?? candidates[0]?.family ?? (path.includes('/public/core/v3/') ? 'v3' : 'v2');
     if (def) record.route = def.route;
 
     const read = await readBody(req);
     if (read.aborted) {
+      record.aborted = true;
       res.destroy();
       return;
     }
@@ -151,6 +175,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
           if (latency.unit === 'fake') await clock.sleep(latency.ms, closing.signal);
           else await sleepReal(latency.ms, undefined, { signal: closing.signal });
         } catch {
+          // The fake is closing.
+          markAborted(record);
           res.destroy();
           return;
         }
@@ -163,6 +189,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       }
       if (action?.kind === 'fail') return answer(res, record, family, faultError(family, action.status));
     }
+    if (!url) return answer(res, record, family, familyError(family, 400, ERROR_CODES.badRequest, 'The request target is not a valid URL.'));
     if (!def) {
       if (candidates.length > 0) return answer(res, record, family, familyError(family, 405, ERROR_CODES.methodNotAllowed, 'Method not supported.'));
       return answer(res, record, family, familyError(family, 404, ERROR_CODES.notFound, `No resource at ${path.slice(0, 200)}.`));
@@ -200,7 +227,11 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
 
   /** Sends `result` after checking it against its schema; an answer that fails it is a bug of the fake, sent as a 500. */
   function answer(res: http.ServerResponse, record: RecordedRequest, family: ErrorFamily, result: RouteResult, def?: RouteDefinition): void {
-    if (res.destroyed) return;
+    if (res.destroyed) {
+      // The client went away before the answer was ready (e.g. during a latency fault).
+      markAborted(record);
+      return;
+    }
     const problem = def && result.status === 200 ? checkSuccess(def, result.body) : checkError(family, result.body);
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
@@ -254,6 +285,9 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       if (!Number.isSafeInteger(runId) || runId < 1) return Promise.reject(new TypeError(`waitForRun: runId must be an integer >= 1, got ${String(runId)}`));
       const existing = engine.find(taskId, runId);
       if (existing?.ended) return Promise.resolve(existing.view);
+      if (!existing && engine.started(taskId, runId)) {
+        return Promise.reject(new Error(`waitForRun: run ${runId} of task ${taskId} has ended and left the kept history (maxRecorded ${settings.maxRecorded})`));
+      }
       return waitFor<FakeRun, RunWaiter>(runWaiters, waitOptions.signal, closing.signal, (resolve, reject) => ({
         matches: (run: RunRecord) => run.view.taskId === taskId && run.view.runId === runId,
         resolve,
@@ -355,6 +389,19 @@ function parseBody(text: string, contentType: string | undefined): ParsedBody {
   }
 }
 
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://fake.invalid');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Marks a request that got no answer, unless it got one or was dropped by a fault. */
+function markAborted(record: RecordedRequest): void {
+  if (record.status === undefined && !record.dropped) record.aborted = true;
+}
+
 /** Recorded requests never hold a password. */
 function maskPassword(body: unknown): unknown {
   if (body !== null && typeof body === 'object' && !Array.isArray(body) && 'password' in body) {
@@ -378,6 +425,7 @@ interface Settings {
   schedule: number[];
   loginFailureStatus: 400 | 401 | 403;
   lookupMissing: 'error' | 'omit';
+  maxRecorded: number;
 }
 
 function checkOptions(options: StartFakeIicsOptions): Settings {
@@ -408,6 +456,10 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   if (![400, 401, 403].includes(loginFailureStatus)) throw new RangeError(`loginFailureStatus must be 400, 401 or 403, got ${String(loginFailureStatus)}`);
   const lookupMissing = options.lookupMissing ?? 'error';
   if (lookupMissing !== 'error' && lookupMissing !== 'omit') throw new TypeError(`lookupMissing must be "error" or "omit", got ${String(lookupMissing)}`);
+  const maxRecorded = options.maxRecorded ?? Number.POSITIVE_INFINITY;
+  if (maxRecorded !== Number.POSITIVE_INFINITY && !(Number.isSafeInteger(maxRecorded) && maxRecorded >= 0)) {
+    throw new RangeError(`maxRecorded must be an integer >= 0 or Infinity, got ${String(maxRecorded)}`);
+  }
   return {
     port,
     host,
@@ -418,5 +470,6 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
     schedule: [...schedule],
     loginFailureStatus,
     lookupMissing,
+    maxRecorded,
   };
 }

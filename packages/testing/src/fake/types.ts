@@ -49,12 +49,18 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** The parsed JSON body (a password is masked), the raw text when it was not JSON, or undefined. */
   body: unknown;
-  /** The status answered; undefined while pending or when the connection was dropped. */
+  /** The status answered; undefined while pending, or when the request was dropped or aborted. */
   status?: number;
   /** The route the request matched, if any. */
   route?: Exclude<FakeRoute, '*'>;
   /** True when a `dropNext` fault destroyed the connection. */
   dropped?: boolean;
+  /**
+   * True when no answer could be sent: the client went away first (e.g. in the middle of its body
+   * or during a latency fault), or the fake was closed. Every request ends with `status`,
+   * `dropped` or `aborted`.
+   */
+  aborted?: boolean;
 }
 
 /** QUEUED, INITIALIZED, RUNNING, STOPPING while active; SUCCESS, WARNING or FAILED once ended. */
@@ -122,6 +128,12 @@ export interface StartFakeIicsOptions {
   lookupMissing?: 'error' | 'omit';
   /** Fake ms between a stop request and the run's end (default 1 000). */
   stopDelayMs?: number;
+  /**
+   * At most this many entries each in `requests` and `runs` (default Infinity: everything is kept).
+   * The oldest requests go first; of the runs, the oldest that have ended (a taskflow with its
+   * tasks), which then also leave the activity log. Runs that have not ended are always kept.
+   */
+  maxRecorded?: number;
 }
 
 export interface FakeFaults {
@@ -147,12 +159,14 @@ export interface FakeIics {
   readonly credentials: { readonly username: string; readonly password: string };
   readonly clock: Clock;
   readonly tasks: readonly FakeTask[];
+  /** The requests received, oldest first (the last `maxRecorded`). */
   readonly requests: readonly RecordedRequest[];
+  /** The runs, oldest first (at most `maxRecorded`, beside runs that have not ended). */
   readonly runs: readonly FakeRun[];
   /** Responses or callbacks the fake produced that failed their own schema: always empty unless the fake has a bug. */
   readonly violations: readonly string[];
   addTask(definition: FakeTaskDefinition): FakeTask;
-  /** Resolves with the run once it has ended. */
+  /** Resolves with the run once it has ended; rejects for a run that has left `runs` (see `maxRecorded`). */
   waitForRun(taskId: string, runId: number, options?: { signal?: AbortSignal }): Promise<FakeRun>;
   /** Resolves once every run with a callbackURL has ended and all its callback deliveries have settled. */
   waitForCallbacks(options?: { signal?: AbortSignal }): Promise<void>;

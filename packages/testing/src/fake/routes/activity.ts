@@ -71,6 +71,15 @@ export const activityLogRoute: RouteDefinition = {
   },
 };
 
+/** The id as sent; one that is not valid percent-encoding (e.g. "%E0%A4%A") stays as it is and is simply unknown. */
+function decodeId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 export const activityLogEntryRoute: RouteDefinition = {
   route: 'activityLog',
   family: 'v2',
@@ -78,7 +87,7 @@ export const activityLogEntryRoute: RouteDefinition = {
   auth: true,
   match: (path) => {
     const match = /^\/saas\/api\/v2\/activity\/activityLog\/([^/]+)$/.exec(path);
-    return match ? decodeURIComponent(match[1]!) : undefined;
+    return match ? decodeId(match[1]!) : undefined;
   },
   validate: parseActivityLogEntry,
   handle(ctx, request): RouteResult {

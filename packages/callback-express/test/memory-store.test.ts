@@ -91,6 +91,23 @@ describe('MemoryStore', () => {
     expect(store.peek('c')).toBe('done');
   });
 
+  test('keeps least-recently-used order across evictions, with keys touched and completed in between', async () => {
+    const store = new MemoryStore({ maxEntries: 3 });
+    for (const k of ['a', 'b', 'c']) {
+      await store.claim(k, 't', 10_000);
+      await store.markDone(k, 't', 10_000);
+    }
+    await store.claim('d', 't', 10_000); // evicts a, the oldest
+    expect(store.peek('a')).toBeUndefined();
+    expect(await store.claim('b', 'x', 10_000)).toBe('done'); // b is now the most recently used done key
+    await store.markDone('d', 't', 10_000);
+    await store.claim('e', 't', 10_000); // evicts c
+    expect([store.peek('b'), store.peek('c'), store.peek('d'), store.peek('e')]).toEqual(['done', undefined, 'done', 'claimed']);
+    await store.claim('f', 't', 10_000); // evicts b, then d would be next
+    expect([store.peek('b'), store.peek('d'), store.peek('e'), store.peek('f')]).toEqual([undefined, 'done', 'claimed', 'claimed']);
+    expect(store.size).toBe(3);
+  });
+
   test('stays at its bound under a flood of distinct keys', async () => {
     const store = new MemoryStore({ maxEntries: 1_000 });
     for (let i = 0; i < 20_000; i += 1) {

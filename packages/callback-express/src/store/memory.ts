@@ -31,6 +31,7 @@ export class MemoryStore implements CallbackStore {
   readonly #now: () => number;
   // A Map iterates in insertion order; moving a key to the end on use makes the first key the least recently used.
   readonly #entries = new Map<string, Entry>();
+  #cursor: MapIterator<[string, Entry]> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     const { maxEntries = 100_000, now = Date.now } = options;
@@ -116,13 +117,22 @@ export class MemoryStore implements CallbackStore {
 
   // Evicting a live claim would let a duplicate run the handler a second time, so only expired
   // keys and done marks go; when nothing but live claims is left the claim fails (503, IICS retries).
+  // The scan goes on from where the last one stopped: a fresh `for … of` from the start would step
+  // over every slot deleted since V8 last rehashed the table, so each eviction would cost more than
+  // the last. A Map iterator survives deletes and sees keys moved to the end, so LRU order holds.
   #evictOne(): void {
     const now = this.#now();
-    for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt <= now || entry.state === 'done') {
-        this.#entries.delete(key);
-        return;
+    for (let pass = 0; pass < 2; pass++) {
+      this.#cursor ??= this.#entries.entries();
+      for (let step = this.#cursor.next(); !step.done; step = this.#cursor.next()) {
+        const [key, entry] = step.value;
+        if (entry.expiresAt <= now || entry.state === 'done') {
+          this.#entries.delete(key);
+          return;
+        }
       }
+      // The end: once more from the start, for live claims passed over before that have since expired.
+      this.#cursor = undefined;
     }
     throw new MemoryStoreFullError(
       `MemoryStore is full: all ${this.maxEntries} keys are callbacks being processed; raise maxEntries`,

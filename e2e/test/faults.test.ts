@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { buildAll, repoRoot } from './helpers.js';
+import { buildAll, random, repoRoot } from './helpers.js';
 import { describeWithRedis, freePort } from './redis.js';
 import { startTcpProxy } from '../../packages/callback-express/test/helpers/tcp-proxy.js';
 import { startReplica, type Replica } from './replicas.js';
@@ -46,17 +46,6 @@ afterAll(() => {
   console.log(`faults: ${totals.faults} faults injected, ${totals.deliveryAttempts} callback delivery attempts, ${totals.callbacksProcessed} callbacks processed`);
 });
 
-/** A seeded generator (mulberry32), so that a storm is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function fake(options: Parameters<Testing['startFakeIics']>[0]): Promise<FakeIics> {
   const server = await testing.startFakeIics(options);

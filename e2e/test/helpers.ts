@@ -46,3 +46,15 @@ export async function buildAll(): Promise<void> {
   const result = await run(path.join(repoRoot, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.json']);
   if (result.code !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
 }
+
+/** A seeded generator (mulberry32), so that a storm or a soak is the same on every run. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { buildAll } from './helpers.js';
+import { buildAll, random } from './helpers.js';
 import { describeWithRedis } from './redis.js';
 import { startReplica, type Replica } from './replicas.js';
 
@@ -24,16 +24,6 @@ beforeAll(async () => {
   Redis = (await import('ioredis')).Redis;
 }, 180_000);
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Delivery {
   payload: { '@type': string; objectId: string; objectName: string; runId: number; status: string; endTime: string };

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type CallbackUrlResponse, FORBIDDEN_KEYS, parseCallbackUrlResponse } from '@iics-jobs/schema';
 import { createCallbackErrorHandler, createCallbackHandler, createCallbackMiddleware, defaultKey, MemoryStore } from '../src/index.js';
-import { hasStackTrace } from './helpers/http.js';
+import { type Answer, hasStackTrace, send as sendRequest } from './helpers/http.js';
 import { listen, type Running } from './helpers/server.js';
 
 // IICS_FUZZ_RUNS scales every property (e.g. IICS_FUZZ_RUNS=5000 for a long run); IICS_FUZZ_SEED replays a failure.
@@ -87,49 +87,15 @@ interface Sent {
   chunks?: number;
 }
 
-interface Answer {
-  status: number;
-  text: string;
-  json: any;
-}
 
 /** One request over a keep-alive connection, so a request that leaves a connection in a bad state breaks the next one. */
-function send(receiver: Receiver, sent: Sent, timeoutMs = 5_000): Promise<Answer> {
-  const { method = 'POST', target = `/iics/callback?secret=${encodeURIComponent(SECRET)}`, headers = {}, body, chunks } = sent;
-  return new Promise((resolve, reject) => {
-    const outgoing: Record<string, string> = { ...headers };
-    if (body !== undefined && chunks === undefined) outgoing['content-length'] = String(body.byteLength);
-    const req = request({ host: '127.0.0.1', port: receiver.running.port, path: target, method, headers: outgoing, agent }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => parts.push(chunk));
-      res.on('end', () => {
-        clearTimeout(timer);
-        const text = Buffer.concat(parts).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        const status = res.statusCode ?? 0;
-        stats.requests += 1;
-        stats.byStatus.set(status, (stats.byStatus.get(status) ?? 0) + 1);
-        resolve({ status, text, json });
-      });
-      res.on('error', reject);
-    });
-    // Never a hang: an answer that does not come within the timeout fails the property.
-    const timer = setTimeout(() => req.destroy(new Error(`no answer from ${receiver.name} within ${timeoutMs} ms`)), timeoutMs);
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    if (body !== undefined && chunks !== undefined) {
-      const size = Math.max(1, Math.ceil(body.byteLength / chunks));
-      for (let at = 0; at < body.byteLength; at += size) req.write(body.subarray(at, at + size));
-    }
-    req.end(body !== undefined && chunks === undefined ? body : undefined);
-  });
+async function send(receiver: Receiver, sent: Sent, timeoutMs = 5_000): Promise<Answer> {
+  const { target = `/iics/callback?secret=${encodeURIComponent(SECRET)}`, ...rest } = sent;
+  // Never a hang: an answer that does not come within the timeout rejects and fails the property.
+  const answer = await sendRequest(`http://127.0.0.1:${receiver.running.port}${target}`, { ...rest, timeoutMs, agent });
+  stats.requests += 1;
+  stats.byStatus.set(answer.status, (stats.byStatus.get(answer.status) ?? 0) + 1);
+  return answer;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

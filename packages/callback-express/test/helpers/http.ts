@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { type Agent, request } from 'node:http';
 
 export interface SentRequest {
   method?: string;
@@ -9,6 +9,8 @@ export interface SentRequest {
   /** Send the body in this many pieces with chunked encoding instead of a Content-Length. */
   chunks?: number;
   timeoutMs?: number;
+  /** The connection pool; default none (a new connection per request). */
+  agent?: Agent | false;
 }
 
 export interface Answer {
@@ -24,7 +26,7 @@ export interface Answer {
  * bounded by a timeout so that no test can hang on an unanswered request.
  */
 export function send(url: string, options: SentRequest = {}): Promise<Answer> {
-  const { method = 'POST', headers = {}, timeoutMs = 10_000, chunks } = options;
+  const { method = 'POST', headers = {}, timeoutMs = 10_000, chunks, agent = false } = options;
   const body =
     options.body === undefined
       ? undefined
@@ -36,7 +38,7 @@ export function send(url: string, options: SentRequest = {}): Promise<Answer> {
     const outgoing: Record<string, string> = { ...headers };
     if (body !== undefined && chunks === undefined) outgoing['content-length'] = String(body.byteLength);
     const req = request(
-      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method, headers: outgoing, agent: false },
+      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method, headers: outgoing, agent },
       (res) => {
         const parts: Buffer[] = [];
         res.on('data', (chunk: Buffer) => parts.push(chunk));
@@ -62,7 +64,7 @@ export function send(url: string, options: SentRequest = {}): Promise<Answer> {
       reject(error);
     });
     if (body !== undefined && chunks !== undefined) {
-      const size = Math.ceil(body.byteLength / chunks);
+      const size = Math.max(1, Math.ceil(body.byteLength / chunks));
       for (let at = 0; at < body.byteLength; at += size) req.write(body.subarray(at, at + size));
     }
     req.end(body !== undefined && chunks === undefined ? body : undefined);

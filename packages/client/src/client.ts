@@ -9,6 +9,9 @@ import { Secrets } from './secrets.js';
 import { SessionManager } from './session.js';
 import type { JobRef, JobStatus } from './status.js';
 import type { WaitOptions } from './wait.js';
+import { runMany, type RunManyOptions, type RunManyRequest, type RunManyResult } from './jobs/run-many.js';
+import { TaskObjects, type TaskListFilter, type TaskObject } from './tasks/list.js';
+import { matchTasks } from './tasks/match.js';
 import type { SuccessResponse } from '@iics-jobs/schema';
 
 export interface IicsJobsApi {
@@ -17,10 +20,16 @@ export interface IicsJobsApi {
   status(ref: JobRef, options?: StatusOptions): Promise<JobStatus>;
   wait(ref: JobRef, options?: WaitOptions): Promise<JobStatus>;
   run(request: StartJobRequest, options?: WaitOptions): Promise<JobStatus>;
+  /** Runs several tasks (and patterns) in order or in parallel; one result per task, in request order. */
+  runMany(requests: readonly RunManyRequest[], options?: RunManyOptions): Promise<RunManyResult[]>;
 }
 
 export interface IicsTasksApi {
   lookup(request: TaskLookupRequest, options?: CallOptions): Promise<TaskInfo>;
+  /** v3 objects, every page followed. */
+  list(filter?: TaskListFilter, options?: CallOptions): Promise<TaskObject[]>;
+  /** The tasks whose paths match a pattern (`*`, `?` within a part, `**` across parts); no match is IICS_TASK_NOT_FOUND. */
+  match(pattern: string, type?: string, options?: CallOptions): Promise<TaskObject[]>;
 }
 
 export interface IicsClient {
@@ -52,6 +61,8 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
   const api = new ApiClient(resolved, http, sessions, secrets);
   const lookup = new TaskLookup(api, resolved.logger);
   const jobs = new Jobs(api, lookup, resolved.logger);
+  const objects = new TaskObjects(api);
+  const match = (pattern: string, type?: string, o?: CallOptions) => matchTasks(objects, pattern, type, o);
   const summary = `IicsClient { loginUrl: '${resolved.loginUrl.origin}', apiVersion: '${resolved.apiVersion}', username: '${resolved.username}' }`;
 
   // Every public method refuses to run once the client is closed.
@@ -69,9 +80,14 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
       status: open((ref: JobRef, o?: StatusOptions) => jobs.status(ref, o)),
       wait: open((ref: JobRef, o?: WaitOptions) => jobs.wait(ref, o)),
       run: open((request: StartJobRequest, o?: WaitOptions) => jobs.run(request, o)),
+      runMany: open((requests: readonly RunManyRequest[], o?: RunManyOptions) =>
+        runMany({ start: (r, c) => jobs.start(r, c), wait: (r, w) => jobs.wait(r, w), stop: (r, c) => jobs.stop(r, c), match }, requests, o),
+      ),
     } satisfies IicsJobsApi),
     tasks: Object.freeze({
       lookup: open((request: TaskLookupRequest, o?: CallOptions) => lookup.lookup(request, o)),
+      list: open((filter?: TaskListFilter, o?: CallOptions) => objects.list(filter, o)),
+      match: open(match),
     } satisfies IicsTasksApi),
     loginUrl: resolved.loginUrl.origin,
     apiVersion: resolved.apiVersion,

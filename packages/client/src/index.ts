@@ -27,6 +27,8 @@ export {
 } from './errors.js';
 export type { StartJobRequest, StartedJob, StatusOptions, StopJobRequest, TaskSelector } from './jobs.js';
 export type { CallOptions, TaskInfo, TaskLookupRequest } from './lookup.js';
+export type { TaskListFilter, TaskObject } from './tasks/list.js';
+export type { RunManyOptions, RunManyRequest, RunManyResult } from './jobs/run-many.js';
 export {
   stateFromExecutionState,
   stateFromLogState,

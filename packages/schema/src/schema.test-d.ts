@@ -95,6 +95,14 @@ test('LookupObject: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.LookupObject>>().toEqualTypeOf<C['LookupObject']>();
   expectTypeOf<S.LookupObject>().toEqualTypeOf<C['LookupObject']>();
 });
+test('ObjectsResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ObjectsResponse>>().toEqualTypeOf<C['ObjectsResponse']>();
+  expectTypeOf<S.ObjectsResponse>().toEqualTypeOf<C['ObjectsResponse']>();
+});
+test('ObjectsEntry: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ObjectsEntry>>().toEqualTypeOf<C['ObjectsEntry']>();
+  expectTypeOf<S.ObjectsEntry>().toEqualTypeOf<C['ObjectsEntry']>();
+});
 test('V2Error: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.V2Error>>().toEqualTypeOf<C['V2Error']>();
   expectTypeOf<S.V2Error>().toEqualTypeOf<C['V2Error']>();

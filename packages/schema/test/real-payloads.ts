@@ -99,6 +99,17 @@ export const realLookupResponse = {
   ],
 };
 
+// GET .../public/core/v3/objects?q=location=='Sales/infapy'&limit=200 [REAL-infapy]
+export const realObjectsResponse = {
+  count: 2,
+  objects: [
+    { id: '7crvKu3ii5xhXAx4ej1CyR', path: 'Sales/infapy/m_requestBin_restV2_test', type: 'DTEMPLATE', description: '', updatedBy: 'jdoe',
+      updateTime: '2021-09-22T06:12:32Z', tags: [], sourceControl: null, customAttributes: null },
+    // The log shows only these fields of the second asset.
+    { id: '2xVmnlL2dGzbzaSMNETkKt', path: 'Sales/infapy/mt_requestBin_restV2_test', type: 'MTT' },
+  ],
+};
+
 export const realV2Error = { '@type': 'error', code: 'APP_13404', description: 'Object identifier is invalid or missing, property is (taskId)', statusCode: 403 };
 export const docV2Error = { code: 'UI_10000', description: 'User name or password is not valid.', statusCode: 403, '@type': 'error' };
 export const docV3Error = { error: { code: 'IDS_085', message: 'User name or password is not valid.', requestId: '9hr8e2ObIcChbwYftgDui7', details: null } };

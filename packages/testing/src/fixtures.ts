@@ -11,6 +11,7 @@ import type {
   LoginV3Response,
   LookupRequest,
   LookupResponse,
+  ObjectsResponse,
   SuccessResponse,
   V2Error,
   V3Error,
@@ -230,6 +231,23 @@ const lookupResponseBase: LookupResponse = {
   ],
 };
 
+const objectsResponseBase: ObjectsResponse = {
+  count: 1,
+  objects: [
+    {
+      id: TASK_FEDERATED_ID,
+      path: 'Default/MT_Load',
+      type: 'MTT',
+      description: '',
+      updatedBy: 'jdoe@example.com',
+      updateTime: '2021-09-22T06:12:32Z',
+      tags: [],
+      sourceControl: null,
+      customAttributes: null,
+    },
+  ],
+};
+
 const successResponseBase: SuccessResponse = {
   '@type': 'success',
   description: 'The job was stopped by user jdoe@example.com using the API.',
@@ -267,6 +285,7 @@ export const fixtures = {
   loginV3Response: builder(loginV3ResponseBase),
   lookupRequest: builder(lookupRequestBase),
   lookupResponse: builder(lookupResponseBase),
+  objectsResponse: builder(objectsResponseBase),
   successResponse: builder(successResponseBase),
   /** The callback body exactly as Informatica's documentation prints it (frozen). */
   docCallbackSample,

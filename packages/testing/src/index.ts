@@ -11,6 +11,7 @@ export { fixtures, type FixtureBuilder, type FixtureOverrides } from './fixtures
 export { iicsEasternTime, iicsUtcTime } from './time.js';
 export { startFakeIics, DEFAULT_USER } from './fake/server.js';
 export { defaultTaskDefinitions } from './fake/tasks.js';
+export { peakConcurrency } from './fake/overlap.js';
 export type {
   FakeCallbackAttempt,
   FakeFaults,

@@ -18,6 +18,7 @@ const parsers = {
   loginV3Response: schema.parseLoginV3Response,
   lookupRequest: schema.parseLookupRequest,
   lookupResponse: schema.parseLookupResponse,
+  objectsResponse: schema.parseObjectsResponse,
   successResponse: schema.parseSuccessResponse,
 } as const;
 

@@ -201,6 +201,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/core/v3/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find assets by type, folder and other filters, up to 200 per page
+         * @description Lists the organization's assets that the query filter `q` selects, for example
+         *     `type=='MTT' and location=='Sales/Nightly'`. Conditions are `field operator 'value'`, joined
+         *     with `and`. `location` selects the assets directly in that project or folder. An answer holds
+         *     at most 200 assets: page with `skip`. The resource has a dynamic rate limit: under load it
+         *     answers 429 "too many requests".
+         */
+        get: operations["listObjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     jobCompleted: {
@@ -471,6 +495,30 @@ export interface components {
             description?: string | null;
             updatedBy?: string | null;
             updateTime?: string | null;
+        };
+        /** @description One page of a v3 objects listing. */
+        ObjectsResponse: {
+            /** @description How many assets the filter selects in all (UNCONFIRMED whether it is the total or this page's size). */
+            count?: number;
+            objects: components["schemas"]["ObjectsEntry"][];
+        };
+        ObjectsEntry: {
+            /** @description The federated id; pass it as `taskFederatedId`. */
+            id: string;
+            /** @description Project, folders and asset name, separated by `/`. */
+            path: string;
+            /** @description MTT, DSS, DMASK, DRS, PCS, WORKFLOW, TASKFLOW, DTEMPLATE, PROJECT, FOLDER, ... (other values pass through). */
+            type: string;
+            description?: string | null;
+            updatedBy?: string | null;
+            updateTime?: string | null;
+            tags?: string[] | null;
+            sourceControl?: {
+                [key: string]: unknown;
+            } | null;
+            customAttributes?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** @description The version 2 error object. */
         V2Error: {
@@ -941,6 +989,39 @@ export interface operations {
             401: components["responses"]["V3Unauthorized"];
             403: components["responses"]["V3Forbidden"];
             404: components["responses"]["V3NotFound"];
+            429: components["responses"]["V3TooManyRequests"];
+            500: components["responses"]["V3ServerError"];
+            503: components["responses"]["V3Unavailable"];
+        };
+    };
+    listObjects: {
+        parameters: {
+            query?: {
+                /** @description The filter: `type` (== !=), `location` (==), `updateTime` (< <= == => > !=), `updatedBy`, `tag`; joined with `and`. */
+                q?: string;
+                /** @description At most this many assets in the answer (1 to 200). */
+                limit?: number;
+                /** @description Leave out this many assets of the list first. */
+                skip?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the assets found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectsResponse"];
+                };
+            };
+            400: components["responses"]["V3BadRequest"];
+            401: components["responses"]["V3Unauthorized"];
+            403: components["responses"]["V3Forbidden"];
             429: components["responses"]["V3TooManyRequests"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];

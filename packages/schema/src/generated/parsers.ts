@@ -59,6 +59,12 @@ export const parseLookupRequestObject = createParser<components['schemas']['Look
 /** Validates `input` as a LookupResponse; on success `value` is the input itself, extra fields included. */
 export const parseLookupResponse = createParser<components['schemas']['LookupResponse']>(S.LookupResponse, 'LookupResponse', 'response');
 
+/** Validates `input` as a ObjectsEntry; on success `value` is the input itself, extra fields included. */
+export const parseObjectsEntry = createParser<components['schemas']['ObjectsEntry']>(S.ObjectsEntry, 'ObjectsEntry', 'response');
+
+/** Validates `input` as a ObjectsResponse; on success `value` is the input itself, extra fields included. */
+export const parseObjectsResponse = createParser<components['schemas']['ObjectsResponse']>(S.ObjectsResponse, 'ObjectsResponse', 'response');
+
 /** Validates `input` as a RunId; on success `value` is the input itself, extra fields included. */
 export const parseRunId = createParser<components['schemas']['RunId']>(S.RunId, 'RunId', 'received');
 

@@ -244,6 +244,26 @@ export const LookupResponse = Type.Object({
 });
 export type LookupResponse = components['schemas']['LookupResponse'];
 
+export const ObjectsEntry = Type.Object({
+  "id": Type.String({"description":"The federated id; pass it as `taskFederatedId`."}),
+  "path": Type.String({"description":"Project, folders and asset name, separated by `/`."}),
+  "type": Type.String({"description":"MTT, DSS, DMASK, DRS, PCS, WORKFLOW, TASKFLOW, DTEMPLATE, PROJECT, FOLDER, ... (other values pass through)."}),
+  "description": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "updatedBy": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "updateTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "tags": Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),
+  "sourceControl": Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+  "customAttributes": Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
+});
+export type ObjectsEntry = components['schemas']['ObjectsEntry'];
+
+/** One page of a v3 objects listing. */
+export const ObjectsResponse = Type.Object({
+  "count": Type.Optional(Type.Integer({"description":"How many assets the filter selects in all (UNCONFIRMED whether it is the total or this page's size)."})),
+  "objects": Type.Array(ObjectsEntry),
+});
+export type ObjectsResponse = components['schemas']['ObjectsResponse'];
+
 /** The version 2 error object. */
 export const V2Error = Type.Object({
   "@type": Type.Optional(Type.String()),
@@ -310,6 +330,8 @@ export const componentSchemas = {
   LookupRequest,
   LookupObject,
   LookupResponse,
+  ObjectsEntry,
+  ObjectsResponse,
   V2Error,
   V3ErrorDetail,
   V3ErrorBody,

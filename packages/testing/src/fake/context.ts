@@ -20,6 +20,8 @@ export interface FakeContext {
   readonly engine: RunEngine;
   readonly loginFailureStatus: 400 | 401 | 403;
   readonly lookupMissing: 'error' | 'omit';
+  /** Set when the fake was started with `objectsRateLimit`. */
+  readonly objectsRateLimit?: { take(now: number): boolean };
   /** Stable ids for users, projects and folders, made on first use. */
   stableId(key: string, make: () => string): string;
 }

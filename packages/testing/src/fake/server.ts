@@ -15,6 +15,8 @@ import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from '.
 import { jobRoute, stopRoute } from './routes/job.js';
 import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
 import { lookupRoute } from './routes/lookup.js';
+import { checkRateLimit, SlidingWindowLimit } from './objects/rate-limit.js';
+import { objectsRoute } from './objects/route.js';
 import { RunEngine, type RunRecord } from './runs.js';
 import { SessionStore } from './sessions.js';
 import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
@@ -38,6 +40,7 @@ const ROUTES: readonly RouteDefinition[] = [
   activityLogRoute,
   activityLogEntryRoute,
   lookupRoute,
+  objectsRoute,
 ];
 
 interface RunWaiter {
@@ -108,6 +111,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     engine,
     loginFailureStatus: settings.loginFailureStatus,
     lookupMissing: settings.lookupMissing,
+    ...(settings.objectsRateLimit ? { objectsRateLimit: new SlidingWindowLimit(settings.objectsRateLimit) } : {}),
     stableId(key, make) {
       let value = stable.get(key);
       if (value === undefined) stable.set(key, (value = make()));
@@ -426,6 +430,7 @@ interface Settings {
   loginFailureStatus: 400 | 401 | 403;
   lookupMissing: 'error' | 'omit';
   maxRecorded: number;
+  objectsRateLimit?: { requests: number; perMs: number };
 }
 
 function checkOptions(options: StartFakeIicsOptions): Settings {
@@ -471,5 +476,10 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
     loginFailureStatus,
     lookupMissing,
     maxRecorded,
+    ...optionalRateLimit(checkRateLimit(options.objectsRateLimit)),
   };
+}
+
+function optionalRateLimit(limit: { requests: number; perMs: number } | undefined): { objectsRateLimit?: { requests: number; perMs: number } } {
+  return limit ? { objectsRateLimit: limit } : {};
 }

@@ -39,7 +39,7 @@ export interface FakeTask {
   readonly children: readonly FakeTask[];
 }
 
-export type FakeRoute = 'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'lookup' | '*';
+export type FakeRoute = 'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'lookup' | 'objects' | '*';
 
 export interface RecordedRequest {
   /** Fake-clock epoch ms when the request arrived. */
@@ -126,6 +126,8 @@ export interface StartFakeIicsOptions {
   loginFailureStatus?: 400 | 401 | 403;
   /** Lookup of a path or id that does not exist: a 404 v3 error (default) or an answer without that object. */
   lookupMissing?: 'error' | 'omit';
+  /** v3 objects' dynamic rate limit: more than `requests` within `perMs` fake ms get 429 "too many requests" (default: none). */
+  objectsRateLimit?: { requests: number; perMs: number };
   /** Fake ms between a stop request and the run's end (default 1 000). */
   stopDelayMs?: number;
   /**

@@ -12,7 +12,7 @@ interface Asset {
 }
 
 /** Every asset the fake knows: its tasks, and the projects and folders their paths name. */
-function assets(ctx: FakeContext): Asset[] {
+export function assets(ctx: FakeContext): Asset[] {
   const list: Asset[] = [];
   const containers = new Set<string>();
   for (const task of ctx.catalog.list) {

@@ -81,6 +81,26 @@ describe('examples/scheduler.mjs', () => {
     expect(result.stdout.trim().split('\n')).toEqual(['1/2 MT_A: SUCCESS (run 1)', expect.stringMatching(/^2\/2 Sales\/Nightly\/LT_B: WARNING \(run 1\)/)]);
     expect(result.code).toBe(1);
   });
+
+  test('patterns run 3 folders × 4 tasks, IICS_CONCURRENCY at a time; a pattern with no match exits 7', async () => {
+    const grid = ['East', 'West', 'North'].flatMap((folder) =>
+      [1, 2, 3, 4].map((n) => ({ name: `MT_Load_${n}`, type: 'MTT' as const, path: `Sales/${folder}/MT_Load_${n}`, durationMs: 200_000 })),
+    );
+    const { fake, env } = await fakeWith({ timeScale: 0.001, tasks: grid });
+    const plan = await planFile([{ path: 'Sales/*/MT_Load_?' }]);
+    const result = await run(process.execPath, [path.join(repoRoot, 'examples/scheduler.mjs'), plan], { env: { ...env, IICS_CONCURRENCY: '3' }, timeoutMs: 60_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(12);
+    expect(lines[0]).toBe('1/12 Sales/East/MT_Load_1: SUCCESS (run 1)');
+    expect(testing.peakConcurrency(fake.runs).peak).toBe(3);
+
+    const missing = await planFile([{ path: 'Sales/*/MT_Load_1' }, { path: 'Nope/*' }, { path: 'Sales/East/MT_Load_2' }]);
+    const refused = await run(process.execPath, [path.join(repoRoot, 'examples/scheduler.mjs'), missing], { env, timeoutMs: 60_000 });
+    expect(refused.code, refused.stdout + refused.stderr).toBe(7);
+    expect(refused.stdout).toContain('IICS_TASK_NOT_FOUND: No task matches the pattern "Nope/*".');
+    expect(refused.stdout.trim().split('\n').at(-1)).toBe('stopping: 1 task(s) not run');
+  });
 });
 
 describe('examples/express-service.mjs', () => {

@@ -123,6 +123,14 @@ describe('failures', () => {
     expect(results[2]!.status?.state).toBe('SUCCESS');
   });
 
+  test('a path without a taskType runs with the type v3 objects give it', async () => {
+    const server = await fake({ tasks: salesTasks(10_000) });
+    const { client } = clientFor(server);
+    const [dss] = await client.jobs.runMany([{ path: 'Sales/East/DSS_Load_1' }], fast);
+    expect(dss!.status).toMatchObject({ state: 'SUCCESS', taskType: 'DSS' });
+    expect(server.runs.map((r) => [r.taskName, r.taskType])).toEqual([['DSS_Load_1', 'DSS']]);
+  });
+
   test('bad requests or options are refused before anything starts, naming the field', async () => {
     const server = await fake();
     const { client } = clientFor(server);
@@ -131,6 +139,7 @@ describe('failures', () => {
       [[{ taskName: 'MT_Load' }], {}, 'requests[0].taskType'],
       [[{ taskName: 'MT_Load', taskType: 'MTT' }, { taskId: 'x', taskType: 'mtt' }], {}, 'requests[1].taskType'],
       [[{ path: 'Sales//*' }], {}, 'requests[0].pattern'],
+      [[{ taskId: 'x' }], {}, 'requests[0].taskType'],
       [[{ taskName: 'MT_Load', taskType: 'MTT' }], { concurrency: 0 }, 'concurrency'],
       [[{ taskName: 'MT_Load', taskType: 'MTT' }], { concurrency: 1.5 }, 'concurrency'],
       [[{ taskName: 'MT_Load', taskType: 'MTT' }], { stopOnFailure: 'yes' }, 'stopOnFailure'],

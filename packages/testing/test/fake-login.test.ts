@@ -185,7 +185,7 @@ describe('unknown resources', () => {
   test('an unknown path is 404 with the error object of its family; a wrong method is 405', async () => {
     const { session } = await loginV2(fake);
     expectV2Error(await call(fake.serverUrl, 'GET', '/api/v2/task', { session }), 404);
-    expectV3Error(await call(fake.serverUrl, 'GET', '/public/core/v3/objects', { session }), 404);
+    expectV3Error(await call(fake.serverUrl, 'GET', '/public/core/v3/agents', { session }), 404);
     expectV2Error(await call(fake.loginUrl, 'GET', '/ma/api/v2/user/login'), 405);
     expectV2Error(await call(fake.serverUrl, 'GET', '/api/v2/job', { session }), 405);
     expectV3Error(await call(fake.serverUrl, 'GET', '/public/core/v3/lookup', { session }), 405);

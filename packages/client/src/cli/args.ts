@@ -3,6 +3,7 @@ import { TASK_TYPES, isTaskType, type TaskTypeName } from '@iics-jobs/schema';
 import type { TaskSelector } from '../jobs.js';
 import { MAX_TIMEOUT_MS } from '../options.js';
 import { MAX_WAIT_MS } from '../wait.js';
+import { batchOptions, isBatch, type BatchOptions, type TaskFlag } from './batch-args.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 /** A usage mistake: exit 64 with a short help. */
@@ -17,7 +18,7 @@ export interface CommonArgs {
 }
 
 export type Parsed =
-  | { command: 'help'; topic: 'main' | 'run' | 'status' | 'stop' }
+  | { command: 'help'; topic: 'main' | 'run' | 'status' | 'stop' | 'list' }
   | { command: 'version' }
   | ({
       command: 'run';
@@ -29,6 +30,8 @@ export type Parsed =
       pollIntervalMs?: number;
       timeoutMs?: number;
     } & CommonArgs)
+  | ({ command: 'run-many'; batch: BatchOptions; pollIntervalMs?: number; timeoutMs?: number } & CommonArgs)
+  | ({ command: 'list'; patterns: string[]; taskType?: TaskTypeName } & CommonArgs)
   | ({ command: 'status'; taskId: string; runId: number } & CommonArgs)
   | ({ command: 'stop'; task: TaskSelector; taskType: TaskTypeName; cleanStop: boolean } & CommonArgs);
 
@@ -59,22 +62,31 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
       return parseStatus(rest);
     case 'stop':
       return parseStop(rest);
+    case 'list':
+      return parseList(rest);
     default:
-      throw new UsageError(`Unknown command "${command}"; the commands are run, status and stop.`);
+      throw new UsageError(`Unknown command "${command}"; the commands are run, list, status and stop.`);
   }
 }
 
+// Several tasks for one run: these flags may be repeated (every other flag is given once).
+const REPEATABLE = new Set(['task-name', 'task-id', 'federated-id', 'path']);
+
 function parseRun(argv: string[]): Parsed {
+  const order: TaskFlag[] = [];
   const values = parse(argv, {
     ...COMMON,
-    ...TASK,
+    ...Object.fromEntries(Object.entries(TASK).map(([name, o]) => [name, REPEATABLE.has(name) ? { ...o, multiple: true } : o])),
+    concurrency: { type: 'string' },
+    'stop-on-failure': { type: 'boolean' },
+    'from-file': { type: 'string' },
     'callback-url': { type: 'string' },
     'param-file-name': { type: 'string' },
     'param-file-dir': { type: 'string' },
     'no-wait': { type: 'boolean' },
     'poll-interval': { type: 'string' },
     timeout: { type: 'string' },
-  });
+  }, order);
   if (values.help) return { command: 'help', topic: 'run' };
   const name = str(values['param-file-name']);
   const dir = str(values['param-file-dir']);
@@ -85,6 +97,26 @@ function parseRun(argv: string[]): Parsed {
   const wait = values['no-wait'] !== true;
   if (!wait && (pollIntervalMs !== undefined || timeoutMs !== undefined)) {
     throw new UsageError('--no-wait does not wait: drop --poll-interval and --timeout.');
+  }
+  const flags = {
+    tasks: order,
+    ...(str(values['task-type']) !== undefined ? { taskType: str(values['task-type'])! } : {}),
+    ...(str(values['from-file']) !== undefined ? { fromFile: str(values['from-file'])! } : {}),
+    ...(str(values.concurrency) !== undefined ? { concurrency: str(values.concurrency)! } : {}),
+    stopOnFailure: values['stop-on-failure'] === true,
+  };
+  if (isBatch(flags)) {
+    if (!wait) throw new UsageError('--no-wait takes one task; a batch waits for its tasks (see --concurrency).');
+    return {
+      command: 'run-many',
+      batch: batchOptions(flags, {
+        ...(callbackURL !== undefined ? { callbackURL } : {}),
+        ...(name !== undefined && dir !== undefined ? { parameterFile: { name, dir } } : {}),
+      }),
+      ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...common(values),
+    };
   }
   return {
     command: 'run',
@@ -97,6 +129,16 @@ function parseRun(argv: string[]): Parsed {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...common(values),
   };
+}
+
+function parseList(argv: string[]): Parsed {
+  const values = parse(argv, { ...COMMON, path: { type: 'string', multiple: true }, 'task-type': { type: 'string' } });
+  if (values.help) return { command: 'help', topic: 'list' };
+  const patterns = (Array.isArray(values.path) ? values.path : []).map(String);
+  if (patterns.length === 0) throw new UsageError('list needs --path PATTERN, e.g. --path "Sales/**" or --path "Sales/*/MT_Load_?".');
+  if (patterns.some((p) => p.trim() === '')) throw new UsageError('--path needs a value.');
+  const type = str(values['task-type']);
+  return { command: 'list', patterns, ...(type !== undefined ? { taskType: taskType(type) } : {}), ...common(values) };
 }
 
 function parseStatus(argv: string[]): Parsed {
@@ -126,10 +168,16 @@ function parseStop(argv: string[]): Parsed {
 
 type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
 
-function parse(argv: string[], options: Options): Values {
+/** `order` receives the task flags in the order given. */
+function parse(argv: string[], options: Options, order?: TaskFlag[]): Values {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    const { values, positionals, tokens } = parseArgs({ args: argv, options, strict: true, allowPositionals: true, tokens: true });
     if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+    for (const token of tokens) {
+      if (order && token.kind === 'option' && REPEATABLE.has(token.name) && typeof token.value === 'string') {
+        order.push({ flag: token.name as TaskFlag['flag'], value: token.value });
+      }
+    }
     return values as Values;
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -139,6 +187,8 @@ function parse(argv: string[], options: Options): Values {
 }
 
 function str(value: Values[string]): string | undefined {
+  // A repeatable flag given once (an array of one) reads as that value.
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === 'string') return value[0];
   return typeof value === 'string' ? value : undefined;
 }
 

@@ -29,7 +29,8 @@ export const MAIN_HELP = `Usage: iics-job <command> [options]
 Start, watch and stop Informatica Intelligent Cloud Services (IICS) jobs.
 
 Commands:
-  run       start a task or linear taskflow and wait for its end
+  run       start a task or linear taskflow (or several, or a pattern) and wait for the end
+  list      list the tasks a path pattern matches, without running them
   status    show the state of one run
   stop      stop a running task
 
@@ -41,10 +42,21 @@ ${EXITS}
 `;
 
 export const RUN_HELP = `Usage: iics-job run (--task-name N | --task-id I | --federated-id F | --path P) --task-type T [options]
+       iics-job run --path 'Sales/*/MT_Load_?' [--path P ...] [--task-name N ...] [--concurrency N] [--stop-on-failure]
 
-Starts the task and, unless --no-wait, polls until it ends.
+Starts the task and, unless --no-wait, polls until it ends. Several tasks: give the task flags
+several times, a pattern (* and ? within a part of the path, ** across folders; --task-name
+patterns look in the Default folder), or --from-file. They run in the order given (patterns in
+path order), --concurrency at a time; the same task never twice at once. At the end a table of
+task, run, state, duration and rows (with --json: one line per task); the exit code is the worst
+outcome, in RunAJob's order 7 > 5 > 4 > 3 > 6 > 1 > 0. --timeout then applies to each task.
 
 ${TASK}
+                           (--task-type is optional for --path and patterns: each task runs with its own type)
+  --concurrency N          how many tasks run at once (default 1, at most 100)
+  --stop-on-failure        after a task fails or cannot start, start no more
+  --from-file FILE         tasks from FILE: a path or pattern a line (# comments), or a JSON array
+                           of paths and objects such as {"taskName": "MT_Load", "taskType": "MTT"}
   --callback-url URL       IICS posts the job's end to this URL
   --param-file-name NAME   parameter file on the Secure Agent (with --param-file-dir)
   --param-file-dir DIR
@@ -86,7 +98,22 @@ ${ENV}
 ${EXITS}
 `;
 
+export const LIST_HELP = `Usage: iics-job list --path PATTERN [--path PATTERN ...] [--task-type T] [options]
+
+Lists the tasks the patterns match (path, type, federated id), without running them:
+* and ? within a part of the path, ** across folders, e.g. --path 'Sales/**'.
+Without --task-type, the task types the job resource runs. No match is an error (exit 5).
+
+  --path PATTERN           a path pattern (may be repeated)
+  --task-type TYPE         only assets of this type
+${COMMON}
+
+${ENV}
+`;
+
 export const SHORT_USAGE = `Usage: iics-job run    (--task-name N | --task-id I | --federated-id F | --path P) --task-type T [--no-wait] [--timeout DUR] [--json]
+       iics-job run    --path PATTERN ... [--concurrency N] [--stop-on-failure] [--from-file FILE]
+       iics-job list   --path PATTERN [--task-type T] [--json]
        iics-job status --task-id I --run-id R [--json]
        iics-job stop   (--task-name N | --task-id I | --federated-id F | --path P) --task-type T [--clean] [--json]
 Run "iics-job <command> --help" for details.

@@ -3,8 +3,9 @@ import { createIicsClient, type IicsClient } from '../client.js';
 import { IicsInvalidArgumentError, IicsWaitTimeoutError } from '../errors.js';
 import { CLIENT_VERSION, type IicsLogger } from '../options.js';
 import { parseCommandLine, UsageError, type Parsed } from './args.js';
+import { listBatch, runBatch } from './batch.js';
 import { EXIT, exitCodeForError, exitCodeForState, type ExitCode } from './exit-codes.js';
-import { MAIN_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, STOP_HELP } from './help.js';
+import { LIST_HELP, MAIN_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, STOP_HELP } from './help.js';
 import { Reporter, type CliStream } from './output.js';
 
 export interface CliIo {
@@ -17,7 +18,7 @@ export interface CliIo {
   dispatcher?: Dispatcher;
 }
 
-const HELP = { main: MAIN_HELP, run: RUN_HELP, status: STATUS_HELP, stop: STOP_HELP } as const;
+const HELP = { main: MAIN_HELP, run: RUN_HELP, status: STATUS_HELP, stop: STOP_HELP, list: LIST_HELP } as const;
 
 /** Runs `iics-job` with `argv` (without node and the script) and returns the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
@@ -89,6 +90,17 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
           throw error;
         }
       }
+      case 'run-many':
+        return await runBatch(client, parsed.batch, {
+          stdout,
+          stderr,
+          json: reporter.json,
+          ...(io.signal ? { signal: io.signal } : {}),
+          ...(parsed.pollIntervalMs !== undefined ? { pollIntervalMs: parsed.pollIntervalMs } : {}),
+          ...(parsed.timeoutMs !== undefined ? { timeoutMs: parsed.timeoutMs } : {}),
+        });
+      case 'list':
+        return await listBatch(client, parsed.patterns, parsed.taskType, { stdout, stderr, json: reporter.json, ...(io.signal ? { signal: io.signal } : {}) });
       case 'status': {
         const status = await client.jobs.status({ taskId: parsed.taskId, runId: parsed.runId }, io.signal ? { signal: io.signal } : {});
         const code = exitCodeForState(status.state, status.terminal);

@@ -18,7 +18,7 @@ interface JobSettings {
 /**
  * One entry of a batch: a request as `jobs.start` takes it, or a pattern: a `path` (or a
  * `taskName`, in the Default folder) with `*`, `?` or `**`. A pattern's `taskType` is optional:
- * each task it matches runs with its own type.
+ * each task it matches runs with its own type. A `path` without a `taskType` is found like a pattern.
  */
 export type RunManyRequest =
   | StartJobRequest
@@ -184,9 +184,12 @@ async function runOne(deps: RunManyDeps, item: BatchItem, index: number, opts: R
   if (item.failedEarly) return true;
   const signal = opts.signal;
   try {
-    const started = await deps.start(result.request as StartJobRequest, signal ? { signal } : {});
+    // A start already sent is let finish (it has its own timeout): aborted halfway, the job could
+    // run in IICS with no runId known here to stop.
+    const started = await deps.start(result.request as StartJobRequest, {});
     result.started = started;
     hooks.started(started, item, index);
+    if (signal?.aborted) throw new IicsAbortedError(`The batch was aborted as run ${started.runId} of task ${started.taskId} started.`, { taskId: started.taskId, runId: started.runId });
     result.status = await deps.wait(
       { taskId: started.taskId, runId: started.runId },
       {
@@ -222,7 +225,8 @@ async function stopAfterAbort(deps: RunManyDeps, result: RunManyResult, cleanSto
 }
 
 function patternOf(request: RunManyRequest): string | undefined {
-  if (typeof request.path === 'string' && isPattern(request.path)) return request.path;
+  // A path without a type is found the same way: v3 objects tell its type.
+  if (typeof request.path === 'string' && (isPattern(request.path) || request.taskType === undefined)) return request.path;
   // A name reaches the Default folder only, as for a start by taskName.
   if (typeof request.taskName === 'string' && isPattern(request.taskName)) return `Default/${request.taskName}`;
   return undefined;
@@ -245,9 +249,9 @@ function checkRequests(requests: unknown): RunManyRequest[] {
       throw new IicsInvalidArgumentError(`requests[${index}]`, `requests[${index}] must be an object such as { taskName: "MT_Load", taskType: "MTT" }.`);
     }
     const r = request as Record<string, unknown>;
-    const pattern = (typeof r.path === 'string' && isPattern(r.path)) || (typeof r.taskName === 'string' && isPattern(r.taskName));
-    if (r.taskType === undefined && !pattern) {
-      throw new IicsInvalidArgumentError(`requests[${index}].taskType`, `requests[${index}] needs a taskType (${TASK_TYPES.join(', ')}); only a pattern may leave it out.`);
+    const found = typeof r.path === 'string' || (typeof r.taskName === 'string' && isPattern(r.taskName));
+    if (r.taskType === undefined && !found) {
+      throw new IicsInvalidArgumentError(`requests[${index}].taskType`, `requests[${index}] needs a taskType (${TASK_TYPES.join(', ')}); only a path or a pattern may leave it out.`);
     }
     if (r.taskType !== undefined && !isTaskType(r.taskType)) {
       throw new IicsInvalidArgumentError(`requests[${index}].taskType`, `requests[${index}].taskType must be one of ${TASK_TYPES.join(', ')} (got ${describe(r.taskType)}).`);

@@ -22,6 +22,8 @@ export interface FakeContext {
   readonly lookupMissing: 'error' | 'omit';
   /** Set when the fake was started with `objectsRateLimit`. */
   readonly objectsRateLimit?: { take(now: number): boolean };
+  /** How a task's session log is answered (a taskflow's is always a zip). */
+  readonly sessionLogFormat: 'text' | 'zip';
   /** Stable ids for users, projects and folders, made on first use. */
   stableId(key: string, make: () => string): string;
 }

@@ -5,6 +5,8 @@ import { federatedId } from '../ids.js';
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** Sent as it is instead of `body` as JSON: a binary download, or JSON that JSON.stringify cannot write (a number beyond 2^53). */
+  raw?: { contentType: string; body: string | Uint8Array };
 }
 
 export type ErrorFamily = 'v2' | 'v3';

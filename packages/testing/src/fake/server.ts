@@ -15,10 +15,14 @@ import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from '.
 import { jobRoute, stopRoute } from './routes/job.js';
 import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
 import { lookupRoute } from './routes/lookup.js';
+import { INGESTION_ROUTE_DEFINITIONS } from './ingestion/routes.js';
+import { IngestionEngine } from './ingestion/runs.js';
 import { RunEngine, type RunRecord } from './runs.js';
 import { SessionStore } from './sessions.js';
 import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
 import { TimerGroup } from './timers.js';
+import { checkIngestionOptions } from './ingestion/options.js';
+import type { FakeIngestionOptions } from './ingestion/types.js';
 import type { FakeIics, FakeRun, FakeUser, RecordedRequest, StartFakeIicsOptions } from './types.js';
 
 /** The user a fake has when the options name none. */
@@ -38,6 +42,7 @@ const ROUTES: readonly RouteDefinition[] = [
   activityLogRoute,
   activityLogEntryRoute,
   lookupRoute,
+  ...INGESTION_ROUTE_DEFINITIONS,
 ];
 
 interface RunWaiter {
@@ -93,6 +98,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     for (const waiter of idleWaiters) waiter.resolve();
   }
 
+  const ingestion = new IngestionEngine(timers, settings.fileIngestion.firstRunId);
   const stable = new Map<string, string>();
   const server = http.createServer();
   const ctx: FakeContext = {
@@ -106,6 +112,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     sessions: new SessionStore(clock, settings.sessionIdleMs),
     catalog,
     engine,
+    ingestion,
+    ingestionForm: { runIdKey: settings.fileIngestion.runIdKey, runIdType: settings.fileIngestion.runIdType },
     loginFailureStatus: settings.loginFailureStatus,
     lookupMissing: settings.lookupMissing,
     stableId(key, make) {
@@ -199,10 +207,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     let username: string | undefined;
     let sessionId: string | undefined;
     if (def.auth) {
-      sessionId = headerValue(req.headers.icsessionid) ?? headerValue(req.headers['infa-session-id']);
+      sessionId = def.sessionHeader
+        ? headerValue(req.headers[def.sessionHeader])
+        : (headerValue(req.headers.icsessionid) ?? headerValue(req.headers['infa-session-id']));
       username = sessionId === undefined ? undefined : ctx.sessions.use(sessionId);
       if (username === undefined) {
-        const message = sessionId === undefined ? 'A session id is required: send the icSessionId or INFA-SESSION-ID header.' : 'The session id is not valid or has expired. Log in again.';
+        const message = sessionId === undefined ? `A session id is required: send the ${def.sessionHeader ? def.sessionHeader.toUpperCase() : 'icSessionId or INFA-SESSION-ID'} header.` : 'The session id is not valid or has expired. Log in again.';
         return answer(res, record, family, familyError(family, 401, ERROR_CODES.invalidSession, message));
       }
     }
@@ -232,7 +242,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       markAborted(record);
       return;
     }
-    const problem = def && result.status === 200 ? checkSuccess(def, result.body) : checkError(family, result.body);
+    const problem = def && result.status === 200 ? checkSuccess(def, result.raw ? rawJson(result.raw) : result.body) : checkError(family, result.body);
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');
@@ -278,6 +288,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     tasks: catalog.list,
     requests,
     runs: engine.views,
+    fileIngestionRuns: ingestion.views,
     violations,
     addTask: (definition) => catalog.add(definition, 'task'),
     waitForRun(taskId, runId, waitOptions = {}) {
@@ -297,6 +308,10 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     waitForCallbacks(waitOptions = {}) {
       if (callbacksIdle()) return Promise.resolve();
       return waitFor<void, IdleWaiter>(idleWaiters, waitOptions.signal, closing.signal, (resolve, reject) => ({ resolve, reject }));
+    },
+    waitForFileIngestionRun(runId, waitOptions = {}) {
+      if (typeof runId !== 'string') return Promise.reject(new TypeError(`waitForFileIngestionRun: runId must be a string, got ${typeof runId}`));
+      return ingestion.waitFor(runId, waitOptions.signal, closing.signal);
     },
     faults: faults.api(() => ctx.sessions.endAll()),
     close,
@@ -345,7 +360,19 @@ function checkError(family: ErrorFamily, body: unknown): string | undefined {
   return checked.ok ? undefined : formatIssues(checked.errors);
 }
 
+/** What a raw answer holds for its schema check: the parsed JSON (numbers beyond 2^53 rounded, which no schema here minds), or nothing for bytes. */
+function rawJson(raw: NonNullable<RouteResult['raw']>): unknown {
+  if (!/json/i.test(raw.contentType)) return undefined;
+  return JSON.parse(typeof raw.body === 'string' ? raw.body : Buffer.from(raw.body).toString('utf8'));
+}
+
 function sendResult(res: http.ServerResponse, result: RouteResult): void {
+  if (result.raw) {
+    const body = typeof result.raw.body === 'string' ? Buffer.from(result.raw.body, 'utf8') : result.raw.body;
+    res.writeHead(result.status, { 'content-type': result.raw.contentType, 'content-length': body.byteLength });
+    res.end(body);
+    return;
+  }
   const text = result.body === undefined ? '' : JSON.stringify(result.body);
   res.writeHead(result.status, {
     'content-type': 'application/json;charset=UTF-8',
@@ -426,6 +453,7 @@ interface Settings {
   loginFailureStatus: 400 | 401 | 403;
   lookupMissing: 'error' | 'omit';
   maxRecorded: number;
+  fileIngestion: Required<FakeIngestionOptions>;
 }
 
 function checkOptions(options: StartFakeIicsOptions): Settings {
@@ -471,5 +499,6 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
     loginFailureStatus,
     lookupMissing,
     maxRecorded,
+    fileIngestion: checkIngestionOptions(options.fileIngestion),
   };
 }

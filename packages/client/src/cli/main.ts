@@ -6,6 +6,7 @@ import { parseCommandLine, UsageError, type Parsed } from './args.js';
 import { EXIT, exitCodeForError, exitCodeForState, type ExitCode } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, STOP_HELP } from './help.js';
 import { Reporter, type CliStream } from './output.js';
+import type { JobStatus } from '../status.js';
 
 export interface CliIo {
   env?: Record<string, string | undefined>;
@@ -83,7 +84,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
           return code;
         } catch (error) {
           if (error instanceof IicsWaitTimeoutError) {
-            reporter.stillRunning(error.taskId, error.runId, error.lastStatus, EXIT.STILL_RUNNING);
+            reporter.stillRunning(started.taskId, started.runId, error.lastStatus as JobStatus | undefined, EXIT.STILL_RUNNING);
             return EXIT.STILL_RUNNING;
           }
           throw error;

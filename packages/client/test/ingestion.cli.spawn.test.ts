@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createManualClock } from '@iics-jobs/testing';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { count, fake } from './helpers/fake.js';
 import { BIN, ensureBuilt, envFor, runBin } from './helpers/cli.js';
@@ -81,7 +82,9 @@ describe('iics-job run --task-type MI_TASK', () => {
   });
 
   test('--no-wait → 2 with a run id above 2^53 kept as text; status then says 6, and 0 at the end', async () => {
-    const server = await fake({ tasks: [ORDERS], fileIngestion: { runIdType: 'number', firstRunId: '9007199254740993' } });
+    // A manual clock: the run is still going at the second spawn however slow the machine is.
+    const clock = createManualClock();
+    const server = await fake({ clock, tasks: [ORDERS], fileIngestion: { runIdType: 'number', firstRunId: '9007199254740993' } });
     const started = await runBin(['run', '--task-type', 'MI_TASK', '--task-id', server.tasks[0]!.id, '--no-wait'], envFor(server));
     expect(started.code).toBe(2);
     expect(started.events.map((e) => e.event)).toEqual(['started', 'not-waited']);
@@ -91,7 +94,7 @@ describe('iics-job run --task-type MI_TASK', () => {
     const running = await runBin(['status', '--task-type', 'MI_TASK', '--run-id', '9007199254740993'], envFor(server));
     expect(running.code).toBe(6);
     expect(running.events[0]).toMatchObject({ event: 'status', runId: '9007199254740993', state: 'RUNNING', terminal: false });
-    await server.waitForFileIngestionRun('9007199254740993');
+    clock.advance(ORDERS.durationMs);
     const done = await runBin(['status', '--task-type', 'MI_TASK', '--run-id', '9007199254740993'], envFor(server));
     expect(done.code).toBe(0);
     expect(done.events[0]).toMatchObject({ state: 'SUCCESS', exitCode: 0 });

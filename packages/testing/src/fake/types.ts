@@ -23,6 +23,8 @@ export interface FakeTaskDefinition {
   outcome?: FakeOutcome;
   /** Default true; false: a second start while a run is active is refused (403 v2 error). */
   parallel?: boolean;
+  /** The session log is padded with row lines to at least this many bytes (default 0: a few dozen lines). */
+  sessionLogBytes?: number;
   /** WORKFLOW only: its tasks, run in order (default: two mapping tasks). */
   children?: FakeTaskDefinition[];
   /** MI_TASK only: the files a run transfers, one after the other (default: two files). */
@@ -42,6 +44,7 @@ export interface FakeTask {
   readonly queuedMs: number;
   readonly outcome: FakeOutcome;
   readonly parallel: boolean;
+  readonly sessionLogBytes: number;
   readonly children: readonly FakeTask[];
   /** MI_TASK only: the files a run transfers. */
   readonly files?: readonly FakeIngestionFile[];
@@ -57,6 +60,8 @@ export type FakeRoute =
   | 'stop'
   | 'activityMonitor'
   | 'activityLog'
+  | 'sessionLog'
+  | 'errorLog'
   | 'lookup'
   | FakeIngestionRoute
   | '*';
@@ -156,6 +161,11 @@ export interface StartFakeIicsOptions {
   maxRecorded?: number;
   /** The form of the file ingestion answers whose real shape is UNCONFIRMED. */
   fileIngestion?: FakeIngestionOptions;
+  /**
+   * How `GET /activityLog/{id}/sessionLog` answers a task's log: "text" (default, text/plain) or
+   * "zip" (application/zip holding the .log), as real PODs do both. A taskflow's logs are a zip.
+   */
+  sessionLogFormat?: 'text' | 'zip';
 }
 
 export interface FakeFaults {

@@ -1,6 +1,6 @@
 import type { TimerGroup } from '../timers.js';
 import type { FakeTask } from '../types.js';
-import { zipOneFile } from './zip.js';
+import { zipSync } from 'fflate';
 import type { FakeIngestionFileState, FakeIngestionRun } from './types.js';
 
 export interface StartIngestionOptions {
@@ -119,5 +119,6 @@ function defaultLogs(task: FakeTask, runId: string, startedAt: number, endAt: nu
     ...task.files!.map((f) => `${f.outcome === 'failed' ? 'FAILED ' : 'SUCCESS'} ${f.name} (${f.sizeBytes} bytes)`),
     '',
   ];
-  return { contentType: 'application/zip', body: zipOneFile(`${task.name}_${runId}.log`, Buffer.from(lines.join('\n'), 'utf8'), startedAt) };
+  const log = new TextEncoder().encode(lines.join('\n'));
+  return { contentType: 'application/zip', body: zipSync({ [`${task.name}_${runId}.log`]: [log, { level: 6, mtime: new Date(startedAt) }] }) };
 }

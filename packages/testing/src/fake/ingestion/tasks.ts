@@ -51,6 +51,8 @@ export function resolveIngestionTask(definition: FakeTaskDefinition, where: stri
     queuedMs: 0,
     outcome,
     parallel,
+    // MI runs have no v2 session log; their logs come from /mftsaas/.../logs.
+    sessionLogBytes: 0,
     children: Object.freeze([]),
     files,
     ...(logs ? { logs } : {}),

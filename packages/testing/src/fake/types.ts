@@ -28,7 +28,7 @@ export interface FakeTaskDefinition {
   /** WORKFLOW only: its tasks, run in order (default: two mapping tasks). */
   children?: FakeTaskDefinition[];
   /** MI_TASK only: the files a run transfers, one after the other (default: two files). */
-  files?: Array<string | FakeIngestionFileDefinition>;
+  files?: ReadonlyArray<string | FakeIngestionFileDefinition>;
   /** MI_TASK only: the body of `GET /mftsaas/api/v1/job/<runId>/logs` (default: a zip holding a text log of the run). */
   logs?: { contentType?: string; body: string | Uint8Array };
 }

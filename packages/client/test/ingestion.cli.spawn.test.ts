@@ -101,6 +101,17 @@ describe('iics-job run --task-type MI_TASK', () => {
   });
 });
 
+describe('help', () => {
+  test('run --task-type MI_TASK --help shows the file ingestion options; the main help names logs', async () => {
+    const help = await runBin(['run', '--task-type', 'MI_TASK', '--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--param CAT.ID=VALUE");
+    expect(help.stdout).toContain('iics-job logs --run-id RUN_ID');
+    const main = await runBin(['--help'], {});
+    expect(main.stdout).toMatch(/^ {2}logs {6}download the log files of a file ingestion job/m);
+  });
+});
+
 describe('iics-job logs', () => {
   const bytes = Buffer.from(Uint8Array.from({ length: 2048 }, (_, i) => (i * 31 + 7) % 256));
 

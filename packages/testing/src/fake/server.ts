@@ -243,7 +243,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
+    // A deep accept queue: thousands of clients connecting at once must wait, not be reset.
+    server.listen({ port: settings.port, host: settings.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

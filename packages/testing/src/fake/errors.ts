@@ -5,6 +5,8 @@ import { federatedId } from '../ids.js';
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** Keys whose digit-string values go on the wire as bare JSON numbers (taskflow run ids). */
+  numberKeys?: readonly string[];
 }
 
 export type ErrorFamily = 'v2' | 'v3';
@@ -19,6 +21,7 @@ export const ERROR_CODES = {
   unknownName: 'APP_13436',
   invalidSession: 'AUTH_01',
   notRunning: 'JOB_NOT_RUNNING',
+  notSuspended: 'TASKFLOW_NOT_SUSPENDED',
   alreadyRunning: 'JOB_ALREADY_RUNNING',
   notFound: 'NOT_FOUND',
   methodNotAllowed: 'METHOD_NOT_SUPPORTED',

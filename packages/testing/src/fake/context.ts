@@ -25,6 +25,8 @@ export interface FakeContext {
   /** Published advanced taskflows and their runs (/active-bpel). */
   readonly taskflows: { readonly catalog: TaskflowCatalog; readonly engine: TaskflowEngine };
   readonly taskflowRunIds: 'number' | 'string';
+  /** How a task's session log is answered (a taskflow's is always a zip). */
+  readonly sessionLogFormat: 'text' | 'zip';
   /** Stable ids for users, projects and folders, made on first use. */
   stableId(key: string, make: () => string): string;
 }

@@ -1,5 +1,6 @@
 import type { V2Error, V3Error } from '@iics-jobs/schema';
 import { federatedId } from '../ids.js';
+import type { FakeFile } from './logs/send.js';
 
 /** What a route handler answers; the server validates `body` before sending it. */
 export interface RouteResult {
@@ -7,6 +8,8 @@ export interface RouteResult {
   body?: unknown;
   /** Keys whose digit-string values go on the wire as bare JSON numbers (taskflow run ids). */
   numberKeys?: readonly string[];
+  /** A file (session log, error rows) instead of a JSON body; streamed. */
+  file?: FakeFile;
 }
 
 export type ErrorFamily = 'v2' | 'v3';

@@ -25,6 +25,10 @@ import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
 import { TimerGroup } from './timers.js';
 import { checkIngestionOptions } from './ingestion/options.js';
 import type { FakeIngestionOptions } from './ingestion/types.js';
+import { TaskflowCatalog, defaultTaskflowDefinitions, isTaskflowDefinition } from './taskflows/catalog.js';
+import { TaskflowEngine } from './taskflows/engine.js';
+import { TASKFLOW_ROUTES } from './taskflows/routes.js';
+import { jsonWithNumbers } from './taskflows/wire.js';
 import type { FakeIics, FakeRun, FakeUser, RecordedRequest, StartFakeIicsOptions } from './types.js';
 
 /** The user a fake has when the options name none. */
@@ -47,6 +51,7 @@ const ROUTES: readonly RouteDefinition[] = [
   errorLogRoute,
   lookupRoute,
   ...INGESTION_ROUTE_DEFINITIONS,
+  ...TASKFLOW_ROUTES,
 ];
 
 interface RunWaiter {
@@ -67,7 +72,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
   const timers = new TimerGroup(clock);
   const ids = new V2IdFactory(orgId());
   const catalog = new TaskCatalog(ids);
-  (options.tasks ?? defaultTaskDefinitions()).forEach((definition, i) => catalog.add(definition, `tasks[${i}]`));
+  const taskflows = { catalog: new TaskflowCatalog(), engine: new TaskflowEngine(timers) };
+  // Published taskflows are given in `tasks` too; they live apart, under /active-bpel.
+  (options.tasks ?? [...defaultTaskDefinitions(), ...defaultTaskflowDefinitions()]).forEach((definition, i) => {
+    if (isTaskflowDefinition(definition)) taskflows.catalog.add(definition, `tasks[${i}]`);
+    else catalog.add(definition, `tasks[${i}]`);
+  });
 
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
@@ -120,6 +130,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     ingestionForm: { runIdKey: settings.fileIngestion.runIdKey, runIdType: settings.fileIngestion.runIdType },
     loginFailureStatus: settings.loginFailureStatus,
     lookupMissing: settings.lookupMissing,
+    taskflows,
+    taskflowRunIds: settings.taskflowRunIds,
     sessionLogFormat: settings.sessionLogFormat,
     stableId(key, make) {
       let value = stable.get(key);
@@ -227,6 +239,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       query: url.searchParams,
       body: parsedBody.value,
       param: def.match(path),
+      headers: req.headers,
       ...(username === undefined ? {} : { username }),
       ...(sessionId === undefined ? {} : { sessionId }),
     };
@@ -255,7 +268,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       });
       return;
     }
-    const problem = def && result.status === 200 ? checkSuccess(def, result.raw ? rawJson(result.raw) : result.body) : checkError(family, result.body);
+    const problem = def && result.status >= 200 && result.status < 300 ? checkSuccess(def, result.raw ? undefined : result.body) : checkError(family, result.body);
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');
@@ -266,7 +279,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
+    // A deep accept queue: thousands of clients connecting at once must wait, not be reset.
+    server.listen({ port: settings.port, host: settings.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -304,6 +318,9 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     fileIngestionRuns: ingestion.views,
     violations,
     addTask: (definition) => catalog.add(definition, 'task'),
+    taskflows: taskflows.catalog.list,
+    taskflowRuns: taskflows.engine.views,
+    addTaskflow: (definition) => taskflows.catalog.add(definition, 'taskflow'),
     waitForRun(taskId, runId, waitOptions = {}) {
       if (typeof taskId !== 'string' || !catalog.byId(taskId)) return Promise.reject(new TypeError(`waitForRun: no task has the id ${JSON.stringify(taskId)}`));
       if (!Number.isSafeInteger(runId) || runId < 1) return Promise.reject(new TypeError(`waitForRun: runId must be an integer >= 1, got ${String(runId)}`));
@@ -373,12 +390,6 @@ function checkError(family: ErrorFamily, body: unknown): string | undefined {
   return checked.ok ? undefined : formatIssues(checked.errors);
 }
 
-/** What a raw answer holds for its schema check: the parsed JSON (numbers beyond 2^53 rounded, which no schema here minds), or nothing for bytes. */
-function rawJson(raw: NonNullable<RouteResult['raw']>): unknown {
-  if (!/json/i.test(raw.contentType)) return undefined;
-  return JSON.parse(typeof raw.body === 'string' ? raw.body : Buffer.from(raw.body).toString('utf8'));
-}
-
 function sendResult(res: http.ServerResponse, result: RouteResult): void {
   if (result.raw) {
     const body = typeof result.raw.body === 'string' ? Buffer.from(result.raw.body, 'utf8') : result.raw.body;
@@ -386,7 +397,12 @@ function sendResult(res: http.ServerResponse, result: RouteResult): void {
     res.end(body);
     return;
   }
-  const text = result.body === undefined ? '' : JSON.stringify(result.body);
+  if (result.status === 204) {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  const text = result.body === undefined ? '' : jsonWithNumbers(result.body, result.numberKeys ?? []);
   res.writeHead(result.status, {
     'content-type': 'application/json;charset=UTF-8',
     'content-length': Buffer.byteLength(text),
@@ -467,6 +483,7 @@ interface Settings {
   lookupMissing: 'error' | 'omit';
   maxRecorded: number;
   fileIngestion: Required<FakeIngestionOptions>;
+  taskflowRunIds: 'number' | 'string';
   sessionLogFormat: 'text' | 'zip';
 }
 
@@ -504,7 +521,10 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   if (maxRecorded !== Number.POSITIVE_INFINITY && !(Number.isSafeInteger(maxRecorded) && maxRecorded >= 0)) {
     throw new RangeError(`maxRecorded must be an integer >= 0 or Infinity, got ${String(maxRecorded)}`);
   }
+  const taskflowRunIds = options.taskflowRunIds ?? 'number';
+  if (taskflowRunIds !== 'number' && taskflowRunIds !== 'string') throw new TypeError(`taskflowRunIds must be "number" or "string", got ${String(taskflowRunIds)}`);
   return {
+    taskflowRunIds,
     port,
     host,
     users: users.map((user) => ({ username: user.username, password: user.password })),

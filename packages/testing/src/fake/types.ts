@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { DeliveryAttempt } from '../deliver.js';
 import type { FakeIngestionFile, FakeIngestionFileDefinition, FakeIngestionOptions, FakeIngestionRoute, FakeIngestionRun } from './ingestion/types.js';
+import type { FakeTaskflow, FakeTaskflowDefinition, FakeTaskflowRun } from './taskflows/types.js';
 
 /** The v2 job task types, and MI_TASK: a file ingestion and replication task (run through /mftsaas, see ingestion/). */
 export type FakeTaskType = 'DMASK' | 'DRS' | 'DSS' | 'MTT' | 'PCS' | 'WORKFLOW' | 'MI_TASK';
@@ -64,6 +65,10 @@ export type FakeRoute =
   | 'errorLog'
   | 'lookup'
   | FakeIngestionRoute
+  | 'taskflowRun'
+  | 'taskflowStatus'
+  | 'taskflowTerminate'
+  | 'taskflowResume'
   | '*';
 
 export interface RecordedRequest {
@@ -135,7 +140,9 @@ export interface StartFakeIicsOptions {
   /** Default "127.0.0.1". */
   host?: string;
   /** Default: a few sample tasks (MT_Load, MT_Warning, MT_Fail, DSS_Sync, PCS_Nightly, LT_Nightly, MT_Sales). */
-  tasks?: FakeTaskDefinition[];
+  tasks?: Array<FakeTaskDefinition | FakeTaskflowDefinition>;
+  /** How taskflow run ids go on the wire: JSON numbers (default; the status resource documents a Long) or strings. */
+  taskflowRunIds?: 'number' | 'string';
   /** Default one user; `credentials` is users[0]. */
   users?: FakeUser[];
   /** Real ms per fake ms (default 1). Ignored when `clock` is given. */
@@ -200,6 +207,11 @@ export interface FakeIics {
   /** The runs of file ingestion tasks (MI_TASK), oldest first. */
   readonly fileIngestionRuns: readonly FakeIngestionRun[];
   addTask(definition: FakeTaskDefinition): FakeTask;
+  /** The published advanced taskflows (`{ type: 'TASKFLOW' }` definitions), served under /active-bpel on the POD host. */
+  readonly taskflows: readonly FakeTaskflow[];
+  /** The taskflow runs, oldest first. Taskflows send no callbacks. */
+  readonly taskflowRuns: readonly FakeTaskflowRun[];
+  addTaskflow(definition: FakeTaskflowDefinition): FakeTaskflow;
   /** Resolves with the run once it has ended; rejects for a run that has left `runs` (see `maxRecorded`). */
   waitForRun(taskId: string, runId: number, options?: { signal?: AbortSignal }): Promise<FakeRun>;
   /** Resolves once every run with a callbackURL has ended and all its callback deliveries have settled. */

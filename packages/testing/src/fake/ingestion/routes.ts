@@ -60,10 +60,8 @@ export const fileIngestionJobRoute: RouteDefinition = {
     const { runIdKey, runIdType } = ctx.ingestionForm;
     // The rest of the job entity the sendfiles sample shows (the start answer's shape is UNCONFIRMED).
     const entity = { projectId: 0, timeTaken: 0, runMode: 'UNKNOWN', correlationId: federatedId(), taskId: task.id, taskName: task.name };
-    if (runIdType === 'string') return { status: 200, body: { [runIdKey]: run.runId, ...entity } };
-    // A bare number of any size: JSON.stringify cannot write one beyond 2^53, so the digits are spliced in.
-    const text = JSON.stringify({ [runIdKey]: 0, ...entity }).replace(`"${runIdKey}":0`, `"${runIdKey}":${run.runId}`);
-    return { status: 200, raw: { contentType: 'application/json;charset=UTF-8', body: text } };
+    // As a number, of any size: written digit for digit (JSON.stringify cannot write one beyond 2^53).
+    return { status: 200, body: { [runIdKey]: run.runId, ...entity }, ...(runIdType === 'number' ? { numberKeys: [runIdKey] } : {}) };
   },
 };
 

@@ -202,8 +202,7 @@ async function runOne(deps: RunManyDeps, item: BatchItem, index: number, opts: R
     return !(result.status.state === 'SUCCESS' || result.status.state === 'WARNING');
   } catch (error) {
     result.error = error as Error;
-    if (error instanceof IicsWaitTimeoutError && error.lastStatus) result.status = error.lastStatus;
-    if (error instanceof IicsAbortedError && error.lastStatus) result.status = error.lastStatus;
+    if ((error instanceof IicsWaitTimeoutError || error instanceof IicsAbortedError) && isJobStatus(error.lastStatus)) result.status = error.lastStatus;
     if (signal?.aborted && result.started) await stopAfterAbort(deps, result, opts.cleanStop === true);
     return true;
   }
@@ -222,6 +221,11 @@ async function stopAfterAbort(deps: RunManyDeps, result: RunManyResult, cleanSto
     result.stopped = false;
     result.stopError = error as Error;
   }
+}
+
+// A wait error carries the last status of a job run (not of a file ingestion run, which has no taskId).
+function isJobStatus(status: unknown): status is JobStatus {
+  return status !== null && typeof status === 'object' && typeof (status as { taskId?: unknown }).taskId === 'string';
 }
 
 function patternOf(request: RunManyRequest): string | undefined {

@@ -115,3 +115,31 @@ test('CallbackUrlResponse: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.CallbackUrlResponse>>().toEqualTypeOf<C['CallbackUrlResponse']>();
   expectTypeOf<S.CallbackUrlResponse>().toEqualTypeOf<C['CallbackUrlResponse']>();
 });
+test('TaskflowRunId: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowRunId>>().toEqualTypeOf<C['TaskflowRunId']>();
+  expectTypeOf<S.TaskflowRunId>().toEqualTypeOf<C['TaskflowRunId']>();
+});
+test('TaskflowRunInput: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowRunInput>>().toEqualTypeOf<C['TaskflowRunInput']>();
+  expectTypeOf<S.TaskflowRunInput>().toEqualTypeOf<C['TaskflowRunInput']>();
+});
+test('TaskflowRunResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowRunResponse>>().toEqualTypeOf<C['TaskflowRunResponse']>();
+  expectTypeOf<S.TaskflowRunResponse>().toEqualTypeOf<C['TaskflowRunResponse']>();
+});
+test('TaskflowSubtask: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowSubtask>>().toEqualTypeOf<C['TaskflowSubtask']>();
+  expectTypeOf<S.TaskflowSubtask>().toEqualTypeOf<C['TaskflowSubtask']>();
+});
+test('TaskflowStatus: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowStatus>>().toEqualTypeOf<C['TaskflowStatus']>();
+  expectTypeOf<S.TaskflowStatus>().toEqualTypeOf<C['TaskflowStatus']>();
+});
+test('TaskflowTerminateRequest: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowTerminateRequest>>().toEqualTypeOf<C['TaskflowTerminateRequest']>();
+  expectTypeOf<S.TaskflowTerminateRequest>().toEqualTypeOf<C['TaskflowTerminateRequest']>();
+});
+test('TaskflowTerminateResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowTerminateResponse>>().toEqualTypeOf<C['TaskflowTerminateResponse']>();
+  expectTypeOf<S.TaskflowTerminateResponse>().toEqualTypeOf<C['TaskflowTerminateResponse']>();
+});

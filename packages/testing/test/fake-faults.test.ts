@@ -111,7 +111,7 @@ describe('startFakeIics options', () => {
     await expect(startFakeIics({ sessionIdleMs: 0 })).rejects.toThrow(/sessionIdleMs/);
     await expect(startFakeIics({ loginFailureStatus: 500 as never })).rejects.toThrow(/loginFailureStatus/);
     await expect(startFakeIics({ tasks: [{ name: '', type: 'MTT' }] })).rejects.toThrow(/tasks\[0\]\.name/);
-    await expect(startFakeIics({ tasks: [{ name: 'X', type: 'TASKFLOW' as never }] })).rejects.toThrow(/tasks\[0\]\.type/);
+    await expect(startFakeIics({ tasks: [{ name: 'X', type: 'MI_TASKX' as never }] })).rejects.toThrow(/tasks\[0\]\.type/);
     await expect(startFakeIics({ tasks: [{ name: 'X', type: 'MTT', path: 'Sales/Y' }] })).rejects.toThrow(/tasks\[0\]\.path/);
     await expect(startFakeIics({ tasks: [{ name: 'X', type: 'MTT', durationMs: -1 }] })).rejects.toThrow(/tasks\[0\]\.durationMs/);
     await expect(startFakeIics({ tasks: [{ name: 'X', type: 'MTT', children: [] }] })).rejects.toThrow(/children/);

@@ -6,7 +6,7 @@ import { createParser } from '../parse.js';
 import * as S from './typebox.js';
 
 /** Schemas of bodies a server receives (requests and callbacks): their parsers refuse every key of FORBIDDEN_KEYS. */
-export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","JobRequest","JobRuntime","JobStopRequest","LoginV2Request","LoginV3Request","LookupRequest","LookupRequestObject","RunId","TaskType"];
+export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","JobRequest","JobRuntime","JobStopRequest","LoginV2Request","LoginV3Request","LookupRequest","LookupRequestObject","RunId","TaskType","TaskflowRunInput","TaskflowTerminateRequest"];
 
 /** Validates `input` as a ActivityLogEntry; on success `value` is the input itself, extra fields included. */
 export const parseActivityLogEntry = createParser<components['schemas']['ActivityLogEntry']>(S.ActivityLogEntry, 'ActivityLogEntry', 'response');
@@ -67,6 +67,27 @@ export const parseSuccessResponse = createParser<components['schemas']['SuccessR
 
 /** Validates `input` as a TaskType; on success `value` is the input itself, extra fields included. */
 export const parseTaskType = createParser<components['schemas']['TaskType']>(S.TaskType, 'TaskType', 'received');
+
+/** Validates `input` as a TaskflowRunId; on success `value` is the input itself, extra fields included. */
+export const parseTaskflowRunId = createParser<components['schemas']['TaskflowRunId']>(S.TaskflowRunId, 'TaskflowRunId', 'response');
+
+/** Validates `input` as a TaskflowRunInput; on success `value` is the input itself, extra fields included. */
+export const parseTaskflowRunInput = createParser<components['schemas']['TaskflowRunInput']>(S.TaskflowRunInput, 'TaskflowRunInput', 'received');
+
+/** Validates `input` as a TaskflowRunResponse; on success `value` is the input itself, extra fields included. */
+export const parseTaskflowRunResponse = createParser<components['schemas']['TaskflowRunResponse']>(S.TaskflowRunResponse, 'TaskflowRunResponse', 'response');
+
+/** Validates `input` as a TaskflowStatus; on success `value` is the input itself, extra fields included. */
+export const parseTaskflowStatus = createParser<components['schemas']['TaskflowStatus']>(S.TaskflowStatus, 'TaskflowStatus', 'response');
+
+/** Validates `input` as a TaskflowSubtask; on success `value` is the input itself, extra fields included. */
+export const parseTaskflowSubtask = createParser<components['schemas']['TaskflowSubtask']>(S.TaskflowSubtask, 'TaskflowSubtask', 'response');
+
+/** Validates `input` as a TaskflowTerminateRequest; on success `value` is the input itself, extra fields included. */
+export const parseTaskflowTerminateRequest = createParser<components['schemas']['TaskflowTerminateRequest']>(S.TaskflowTerminateRequest, 'TaskflowTerminateRequest', 'received');
+
+/** Validates `input` as a TaskflowTerminateResponse; on success `value` is the input itself, extra fields included. */
+export const parseTaskflowTerminateResponse = createParser<components['schemas']['TaskflowTerminateResponse']>(S.TaskflowTerminateResponse, 'TaskflowTerminateResponse', 'response');
 
 /** Validates `input` as a TransformationLogEntry; on success `value` is the input itself, extra fields included. */
 export const parseTransformationLogEntry = createParser<components['schemas']['TransformationLogEntry']>(S.TransformationLogEntry, 'TransformationLogEntry', 'response');

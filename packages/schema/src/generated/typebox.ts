@@ -286,6 +286,66 @@ export const CallbackUrlResponse = Type.Object({
 });
 export type CallbackUrlResponse = components['schemas']['CallbackUrlResponse'];
 
+/** A taskflow run id: up to 20 digits (`20262247166322413568`), beyond a 64-bit integer and far
+ * beyond what a JSON number keeps exactly in JavaScript. Sent as a JSON number or a string;
+ * read it from the raw text and keep it as a string. */
+export const TaskflowRunId = Type.Union([Type.String({"pattern":"^[0-9]{1,20}$"}), Type.Integer({"minimum":0})]);
+export type TaskflowRunId = components['schemas']['TaskflowRunId'];
+
+/** The taskflow's input fields, by name (its Swagger request). */
+export const TaskflowRunInput = Type.Record(Type.String(), Type.Unknown());
+export type TaskflowRunInput = components['schemas']['TaskflowRunInput'];
+
+/** The answer to a run: the run id under `RunId` (seen in working clients) or `runId`; the
+ * casing is UNCONFIRMED in the documentation, so read `RunId`, then `runId`. */
+export const TaskflowRunResponse = Type.Object({
+  "RunId": Type.Optional(TaskflowRunId),
+  "runId": Type.Optional(TaskflowRunId),
+});
+export type TaskflowRunResponse = components['schemas']['TaskflowRunResponse'];
+
+/** One step (task) of a taskflow run. The field list is UNCONFIRMED; read tolerantly. */
+export const TaskflowSubtask = Type.Object({
+  "assetName": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "assetType": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "runId": Type.Optional(TaskflowRunId),
+  "status": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "startTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "endTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "errorMessage": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
+export type TaskflowSubtask = components['schemas']['TaskflowSubtask'];
+
+/** A taskflow run as the status resource describes it. Times are UTC. `status` is RUNNING,
+ * SUCCESS, FAILED or SUSPENDED as documented; the value after a terminate is UNCONFIRMED (the
+ * fake answers STOPPED) and any other value is passed on. */
+export const TaskflowStatus = Type.Object({
+  "assetName": Type.Optional(Type.Union([Type.String(), Type.Null()], {"description":"The taskflow's name, with the custom instance name when one was given."})),
+  "assetType": Type.Optional(Type.Union([Type.String(), Type.Null()], {"description":"TASKFLOW."})),
+  "duration": Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Null()], {"description":"Seconds the run took until it completed, was suspended, failed or was stopped (documented as a string)."})),
+  "endTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "errorMessage": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "location": Type.Optional(Type.Union([Type.String(), Type.Null()], {"description":"The project and folder."})),
+  "runId": Type.Optional(TaskflowRunId),
+  "runtimeEnv": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "runtimeEnvName": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "startTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "startedBy": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "status": Type.String({"minLength":1}),
+  "subtasks": Type.Optional(Type.Union([Type.Array(TaskflowSubtask), Type.Integer(), Type.Null()], {"description":"The steps (an array here and in the fake; a count in some copies, UNCONFIRMED)."})),
+  "updateTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
+export type TaskflowStatus = components['schemas']['TaskflowStatus'];
+
+export const TaskflowTerminateRequest = Type.Object({
+  "runid": Type.Array(Type.String({"pattern":"^[0-9]{1,20}$"}), {"minItems":1,"maxItems":200,"description":"The run ids to terminate, as strings; at most 200 per call."}),
+}, {"additionalProperties":false});
+export type TaskflowTerminateRequest = components['schemas']['TaskflowTerminateRequest'];
+
+/** The terminate answer; its shape is UNCONFIRMED, so any object is accepted. */
+export const TaskflowTerminateResponse = Type.Record(Type.String(), Type.Unknown());
+export type TaskflowTerminateResponse = components['schemas']['TaskflowTerminateResponse'];
+
 /** Every component schema of the spec, by name. */
 export const componentSchemas = {
   RunId,
@@ -315,4 +375,11 @@ export const componentSchemas = {
   V3ErrorBody,
   V3Error,
   CallbackUrlResponse,
+  TaskflowRunId,
+  TaskflowRunInput,
+  TaskflowRunResponse,
+  TaskflowSubtask,
+  TaskflowStatus,
+  TaskflowTerminateRequest,
+  TaskflowTerminateResponse,
 } as const;

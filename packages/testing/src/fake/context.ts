@@ -5,6 +5,8 @@ import type { ErrorFamily, RouteResult } from './errors.js';
 import type { RunEngine } from './runs.js';
 import type { SessionStore } from './sessions.js';
 import type { TaskCatalog } from './tasks.js';
+import type { TaskflowCatalog } from './taskflows/catalog.js';
+import type { TaskflowEngine } from './taskflows/engine.js';
 import type { FakeRoute, FakeUser } from './types.js';
 
 /** The state of one fake that route handlers read and change. */
@@ -20,6 +22,11 @@ export interface FakeContext {
   readonly engine: RunEngine;
   readonly loginFailureStatus: 400 | 401 | 403;
   readonly lookupMissing: 'error' | 'omit';
+  /** Published advanced taskflows and their runs (/active-bpel). */
+  readonly taskflows: { readonly catalog: TaskflowCatalog; readonly engine: TaskflowEngine };
+  readonly taskflowRunIds: 'number' | 'string';
+  /** How a task's session log is answered (a taskflow's is always a zip). */
+  readonly sessionLogFormat: 'text' | 'zip';
   /** Stable ids for users, projects and folders, made on first use. */
   stableId(key: string, make: () => string): string;
 }
@@ -35,12 +42,13 @@ export interface FakeRequest {
   /** Set for routes that need a session. */
   readonly username?: string;
   readonly sessionId?: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface RouteDefinition {
   readonly route: Exclude<FakeRoute, '*'>;
   readonly family: ErrorFamily;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** Needs a session header. */
   readonly auth: boolean;
   /** Matches the path; returns the route parameter ('' when none) or undefined. */

@@ -15,10 +15,16 @@ import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from '.
 import { jobRoute, stopRoute } from './routes/job.js';
 import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
 import { lookupRoute } from './routes/lookup.js';
+import { errorLogRoute, sessionLogRoute } from './logs/routes.js';
+import { sendFile } from './logs/send.js';
 import { RunEngine, type RunRecord } from './runs.js';
 import { SessionStore } from './sessions.js';
 import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
 import { TimerGroup } from './timers.js';
+import { TaskflowCatalog, defaultTaskflowDefinitions, isTaskflowDefinition } from './taskflows/catalog.js';
+import { TaskflowEngine } from './taskflows/engine.js';
+import { TASKFLOW_ROUTES } from './taskflows/routes.js';
+import { jsonWithNumbers } from './taskflows/wire.js';
 import type { FakeIics, FakeRun, FakeUser, RecordedRequest, StartFakeIicsOptions } from './types.js';
 
 /** The user a fake has when the options name none. */
@@ -37,7 +43,10 @@ const ROUTES: readonly RouteDefinition[] = [
   activityMonitorRoute,
   activityLogRoute,
   activityLogEntryRoute,
+  sessionLogRoute,
+  errorLogRoute,
   lookupRoute,
+  ...TASKFLOW_ROUTES,
 ];
 
 interface RunWaiter {
@@ -58,7 +67,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
   const timers = new TimerGroup(clock);
   const ids = new V2IdFactory(orgId());
   const catalog = new TaskCatalog(ids);
-  (options.tasks ?? defaultTaskDefinitions()).forEach((definition, i) => catalog.add(definition, `tasks[${i}]`));
+  const taskflows = { catalog: new TaskflowCatalog(), engine: new TaskflowEngine(timers) };
+  // Published taskflows are given in `tasks` too; they live apart, under /active-bpel.
+  (options.tasks ?? [...defaultTaskDefinitions(), ...defaultTaskflowDefinitions()]).forEach((definition, i) => {
+    if (isTaskflowDefinition(definition)) taskflows.catalog.add(definition, `tasks[${i}]`);
+    else catalog.add(definition, `tasks[${i}]`);
+  });
 
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
@@ -108,6 +122,9 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     engine,
     loginFailureStatus: settings.loginFailureStatus,
     lookupMissing: settings.lookupMissing,
+    taskflows,
+    taskflowRunIds: settings.taskflowRunIds,
+    sessionLogFormat: settings.sessionLogFormat,
     stableId(key, make) {
       let value = stable.get(key);
       if (value === undefined) stable.set(key, (value = make()));
@@ -212,6 +229,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       query: url.searchParams,
       body: parsedBody.value,
       param: def.match(path),
+      headers: req.headers,
       ...(username === undefined ? {} : { username }),
       ...(sessionId === undefined ? {} : { sessionId }),
     };
@@ -232,7 +250,15 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       markAborted(record);
       return;
     }
-    const problem = def && result.status === 200 ? checkSuccess(def, result.body) : checkError(family, result.body);
+    if (result.file) {
+      record.status = result.status;
+      sendFile(res, result.file).catch((error: unknown) => {
+        report(`${def?.route ?? record.path} file answer failed: ${(error as Error).message}`);
+        res.destroy();
+      });
+      return;
+    }
+    const problem = def && result.status >= 200 && result.status < 300 ? checkSuccess(def, result.body) : checkError(family, result.body);
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');
@@ -280,6 +306,9 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     runs: engine.views,
     violations,
     addTask: (definition) => catalog.add(definition, 'task'),
+    taskflows: taskflows.catalog.list,
+    taskflowRuns: taskflows.engine.views,
+    addTaskflow: (definition) => taskflows.catalog.add(definition, 'taskflow'),
     waitForRun(taskId, runId, waitOptions = {}) {
       if (typeof taskId !== 'string' || !catalog.byId(taskId)) return Promise.reject(new TypeError(`waitForRun: no task has the id ${JSON.stringify(taskId)}`));
       if (!Number.isSafeInteger(runId) || runId < 1) return Promise.reject(new TypeError(`waitForRun: runId must be an integer >= 1, got ${String(runId)}`));
@@ -346,7 +375,12 @@ function checkError(family: ErrorFamily, body: unknown): string | undefined {
 }
 
 function sendResult(res: http.ServerResponse, result: RouteResult): void {
-  const text = result.body === undefined ? '' : JSON.stringify(result.body);
+  if (result.status === 204) {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  const text = result.body === undefined ? '' : jsonWithNumbers(result.body, result.numberKeys ?? []);
   res.writeHead(result.status, {
     'content-type': 'application/json;charset=UTF-8',
     'content-length': Buffer.byteLength(text),
@@ -426,6 +460,8 @@ interface Settings {
   loginFailureStatus: 400 | 401 | 403;
   lookupMissing: 'error' | 'omit';
   maxRecorded: number;
+  taskflowRunIds: 'number' | 'string';
+  sessionLogFormat: 'text' | 'zip';
 }
 
 function checkOptions(options: StartFakeIicsOptions): Settings {
@@ -456,11 +492,16 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   if (![400, 401, 403].includes(loginFailureStatus)) throw new RangeError(`loginFailureStatus must be 400, 401 or 403, got ${String(loginFailureStatus)}`);
   const lookupMissing = options.lookupMissing ?? 'error';
   if (lookupMissing !== 'error' && lookupMissing !== 'omit') throw new TypeError(`lookupMissing must be "error" or "omit", got ${String(lookupMissing)}`);
+  const sessionLogFormat = options.sessionLogFormat ?? 'text';
+  if (sessionLogFormat !== 'text' && sessionLogFormat !== 'zip') throw new TypeError(`sessionLogFormat must be "text" or "zip", got ${String(sessionLogFormat)}`);
   const maxRecorded = options.maxRecorded ?? Number.POSITIVE_INFINITY;
   if (maxRecorded !== Number.POSITIVE_INFINITY && !(Number.isSafeInteger(maxRecorded) && maxRecorded >= 0)) {
     throw new RangeError(`maxRecorded must be an integer >= 0 or Infinity, got ${String(maxRecorded)}`);
   }
+  const taskflowRunIds = options.taskflowRunIds ?? 'number';
+  if (taskflowRunIds !== 'number' && taskflowRunIds !== 'string') throw new TypeError(`taskflowRunIds must be "number" or "string", got ${String(taskflowRunIds)}`);
   return {
+    taskflowRunIds,
     port,
     host,
     users: users.map((user) => ({ username: user.username, password: user.password })),
@@ -471,5 +512,6 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
     loginFailureStatus,
     lookupMissing,
     maxRecorded,
+    sessionLogFormat,
   };
 }

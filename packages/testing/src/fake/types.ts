@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { DeliveryAttempt } from '../deliver.js';
+import type { FakeTaskflow, FakeTaskflowDefinition, FakeTaskflowRun } from './taskflows/types.js';
 
 export type FakeTaskType = 'DMASK' | 'DRS' | 'DSS' | 'MTT' | 'PCS' | 'WORKFLOW';
 export type FakeOutcome = 'success' | 'warning' | 'failed';
@@ -21,6 +22,8 @@ export interface FakeTaskDefinition {
   outcome?: FakeOutcome;
   /** Default true; false: a second start while a run is active is refused (403 v2 error). */
   parallel?: boolean;
+  /** The session log is padded with row lines to at least this many bytes (default 0: a few dozen lines). */
+  sessionLogBytes?: number;
   /** WORKFLOW only: its tasks, run in order (default: two mapping tasks). */
   children?: FakeTaskDefinition[];
 }
@@ -36,10 +39,26 @@ export interface FakeTask {
   readonly queuedMs: number;
   readonly outcome: FakeOutcome;
   readonly parallel: boolean;
+  readonly sessionLogBytes: number;
   readonly children: readonly FakeTask[];
 }
 
-export type FakeRoute = 'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'lookup' | '*';
+export type FakeRoute =
+  | 'loginV2'
+  | 'loginV3'
+  | 'logout'
+  | 'job'
+  | 'stop'
+  | 'activityMonitor'
+  | 'activityLog'
+  | 'sessionLog'
+  | 'errorLog'
+  | 'lookup'
+  | 'taskflowRun'
+  | 'taskflowStatus'
+  | 'taskflowTerminate'
+  | 'taskflowResume'
+  | '*';
 
 export interface RecordedRequest {
   /** Fake-clock epoch ms when the request arrived. */
@@ -110,7 +129,9 @@ export interface StartFakeIicsOptions {
   /** Default "127.0.0.1". */
   host?: string;
   /** Default: a few sample tasks (MT_Load, MT_Warning, MT_Fail, DSS_Sync, PCS_Nightly, LT_Nightly, MT_Sales). */
-  tasks?: FakeTaskDefinition[];
+  tasks?: Array<FakeTaskDefinition | FakeTaskflowDefinition>;
+  /** How taskflow run ids go on the wire: JSON numbers (default; the status resource documents a Long) or strings. */
+  taskflowRunIds?: 'number' | 'string';
   /** Default one user; `credentials` is users[0]. */
   users?: FakeUser[];
   /** Real ms per fake ms (default 1). Ignored when `clock` is given. */
@@ -134,6 +155,11 @@ export interface StartFakeIicsOptions {
    * tasks), which then also leave the activity log. Runs that have not ended are always kept.
    */
   maxRecorded?: number;
+  /**
+   * How `GET /activityLog/{id}/sessionLog` answers a task's log: "text" (default, text/plain) or
+   * "zip" (application/zip holding the .log), as real PODs do both. A taskflow's logs are a zip.
+   */
+  sessionLogFormat?: 'text' | 'zip';
 }
 
 export interface FakeFaults {
@@ -166,6 +192,11 @@ export interface FakeIics {
   /** Responses or callbacks the fake produced that failed their own schema: always empty unless the fake has a bug. */
   readonly violations: readonly string[];
   addTask(definition: FakeTaskDefinition): FakeTask;
+  /** The published advanced taskflows (`{ type: 'TASKFLOW' }` definitions), served under /active-bpel on the POD host. */
+  readonly taskflows: readonly FakeTaskflow[];
+  /** The taskflow runs, oldest first. Taskflows send no callbacks. */
+  readonly taskflowRuns: readonly FakeTaskflowRun[];
+  addTaskflow(definition: FakeTaskflowDefinition): FakeTaskflow;
   /** Resolves with the run once it has ended; rejects for a run that has left `runs` (see `maxRecorded`). */
   waitForRun(taskId: string, runId: number, options?: { signal?: AbortSignal }): Promise<FakeRun>;
   /** Resolves once every run with a callbackURL has ended and all its callback deliveries have settled. */

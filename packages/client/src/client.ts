@@ -16,7 +16,7 @@ import { resolveOptions, type ApiVersion, type IicsClientOptions } from './optio
 import { Secrets } from './secrets.js';
 import { SessionManager } from './session.js';
 import type { JobRef, JobStatus } from './status.js';
-import type { WaitOptions } from './wait.js';
+import type { WaitOptions, WaitResult } from './wait.js';
 import { runMany, type RunManyOptions, type RunManyRequest, type RunManyResult } from './jobs/run-many.js';
 import { TaskObjects, type TaskListFilter, type TaskObject } from './tasks/list.js';
 import { matchTasks } from './tasks/match.js';
@@ -26,8 +26,8 @@ export interface IicsJobsApi {
   start(request: StartJobRequest, options?: CallOptions): Promise<StartedJob>;
   stop(request: StopJobRequest, options?: CallOptions): Promise<SuccessResponse>;
   status(ref: JobRef, options?: StatusOptions): Promise<JobStatus>;
-  wait(ref: JobRef, options?: WaitOptions): Promise<JobStatus>;
-  run(request: StartJobRequest, options?: WaitOptions): Promise<JobStatus>;
+  wait(ref: JobRef, options?: WaitOptions): Promise<WaitResult>;
+  run(request: StartJobRequest, options?: WaitOptions): Promise<WaitResult>;
   /** Runs several tasks (and patterns) in order or in parallel; one result per task, in request order. */
   runMany(requests: readonly RunManyRequest[], options?: RunManyOptions): Promise<RunManyResult[]>;
 }

@@ -131,6 +131,17 @@ describe('failures', () => {
     expect(server.runs.map((r) => [r.taskName, r.taskType])).toEqual([['DSS_Load_1', 'DSS']]);
   });
 
+  test('callbackBaseUrl becomes each job\'s callbackURL, as for jobs.run', async () => {
+    const server = await fake({ tasks: salesTasks(10_000) });
+    const { client } = clientFor(server);
+    const url = 'http://127.0.0.1:9/iics/callback?secret=s';
+    const results = await client.jobs.runMany([{ path: 'Sales/East/MT_Load_?' }], { ...fast, concurrency: 4, callbackBaseUrl: url });
+    expect(states(results)).toEqual(Array(4).fill('SUCCESS'));
+    expect(server.runs.map((r) => r.callbackURL)).toEqual(Array(4).fill(url));
+    const twice = await client.jobs.runMany([{ taskName: 'MT_Load_1', taskType: 'MTT', callbackURL: url }], { callbackBaseUrl: url }).catch((e: unknown) => e);
+    expect(twice).toMatchObject({ code: 'IICS_INVALID_ARGUMENT', field: 'requests[0].callbackURL' });
+  });
+
   test('bad requests or options are refused before anything starts, naming the field', async () => {
     const server = await fake();
     const { client } = clientFor(server);

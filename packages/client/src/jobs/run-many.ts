@@ -68,12 +68,30 @@ export interface RunManyDeps {
 export const MAX_CONCURRENCY = 100;
 // Stop requests after an abort cannot use the aborted signal; they get this long each.
 const STOP_TIMEOUT_MS = 30_000;
-const OPTION_KEYS = new Set(['concurrency', 'stopOnFailure', 'cleanStop', 'onStart', 'onResult', 'pollIntervalMs', 'timeoutMs', 'signal', 'onUpdate']);
+const OPTION_KEYS = new Set([
+  'concurrency',
+  'stopOnFailure',
+  'cleanStop',
+  'onStart',
+  'onResult',
+  // The wait options, as jobs.run takes them.
+  'pollIntervalMs',
+  'timeoutMs',
+  'signal',
+  'onUpdate',
+  'completions',
+  'fallbackPollIntervalMs',
+  'callbackBaseUrl',
+]);
 
 /** Runs a batch: see `client.jobs.runMany`. Resolves with one result per task, in request order; never rejects for a task's failure. */
 export async function runMany(deps: RunManyDeps, requests: unknown, options: RunManyOptions = {}): Promise<RunManyResult[]> {
   const list = checkRequests(requests);
   const opts = checkOptions(options);
+  const twice = opts.callbackBaseUrl !== undefined ? list.findIndex((r) => r.callbackURL !== undefined) : -1;
+  if (twice >= 0) {
+    throw new IicsInvalidArgumentError(`requests[${twice}].callbackURL`, `requests[${twice}]: give the callback URL once: as callbackURL in the request or as callbackBaseUrl, not both.`);
+  }
   const signal = opts.signal;
   const items: BatchItem[] = [];
 
@@ -186,7 +204,9 @@ async function runOne(deps: RunManyDeps, item: BatchItem, index: number, opts: R
   try {
     // A start already sent is let finish (it has its own timeout): aborted halfway, the job could
     // run in IICS with no runId known here to stop.
-    const started = await deps.start(result.request as StartJobRequest, {});
+    const request = result.request as StartJobRequest;
+    // As jobs.run does: callbackBaseUrl is the job's callbackURL (checked against one in the request up front).
+    const started = await deps.start(opts.callbackBaseUrl !== undefined ? { ...request, callbackURL: opts.callbackBaseUrl } : request, {});
     result.started = started;
     hooks.started(started, item, index);
     if (signal?.aborted) throw new IicsAbortedError(`The batch was aborted as run ${started.runId} of task ${started.taskId} started.`, { taskId: started.taskId, runId: started.runId });
@@ -197,6 +217,8 @@ async function runOne(deps: RunManyDeps, item: BatchItem, index: number, opts: R
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
         ...(signal ? { signal } : {}),
         ...(opts.onUpdate ? { onUpdate: opts.onUpdate } : {}),
+        ...(opts.completions ? { completions: opts.completions } : {}),
+        ...(opts.fallbackPollIntervalMs !== undefined ? { fallbackPollIntervalMs: opts.fallbackPollIntervalMs } : {}),
       },
     );
     return !(result.status.state === 'SUCCESS' || result.status.state === 'WARNING');

@@ -181,6 +181,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/activity/activityLog/{id}/sessionLog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session log of a completed job
+         * @description The session log file of the run whose log entry has this `id`. For a task inside a linear
+         *     taskflow, give the taskflow's entry `id` and the task's entry `id` as `itemId` (and, for a
+         *     session below it, `childItemId`). The answer is the log as plain text, or a zip holding it
+         *     (real servers answer both ways; a taskflow asked without `itemId` answers a zip with one
+         *     file per task in the fake). `Content-Disposition` names the file. A log can be several
+         *     megabytes: read it as a stream.
+         */
+        get: operations["getSessionLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/activity/errorLog/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The error rows of a completed job
+         * @description The rows that a run rejected, as a file (`Content-Disposition` names it). Its layout is
+         *     UNCONFIRMED; the fake answers CSV with the transformation, the error code and message, and
+         *     the row's fields. A run without rejected rows answers 404.
+         */
+        get: operations["getErrorLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/core/v3/lookup": {
         parameters: {
             query?: never;
@@ -904,6 +951,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityLogEntry"];
+                };
+            };
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2TooManyRequests"];
+            500: components["responses"]["V2ServerError"];
+            503: components["responses"]["V2Unavailable"];
+        };
+    };
+    getSessionLog: {
+        parameters: {
+            query?: {
+                /** @description The `id` of a child entry (the task of a linear taskflow). */
+                itemId?: string;
+                /** @description The `id` of a child of that child entry (its session). */
+                childItemId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A log entry's `id` (`activityLog` list entries and their `entries`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session log. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="s_mtt_<id>_<runId>.log"` (or `.zip`). */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2TooManyRequests"];
+            500: components["responses"]["V2ServerError"];
+            503: components["responses"]["V2Unavailable"];
+        };
+    };
+    getErrorLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A log entry's `id` (as for the session log). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The error rows file. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="<name>.csv"`. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
             400: components["responses"]["V2BadRequest"];

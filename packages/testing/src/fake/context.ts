@@ -20,6 +20,8 @@ export interface FakeContext {
   readonly engine: RunEngine;
   readonly loginFailureStatus: 400 | 401 | 403;
   readonly lookupMissing: 'error' | 'omit';
+  /** How a task's session log is answered (a taskflow's is always a zip). */
+  readonly sessionLogFormat: 'text' | 'zip';
   /** Stable ids for users, projects and folders, made on first use. */
   stableId(key: string, make: () => string): string;
 }

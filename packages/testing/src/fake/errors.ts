@@ -1,10 +1,13 @@
 import type { V2Error, V3Error } from '@iics-jobs/schema';
 import { federatedId } from '../ids.js';
+import type { FakeFile } from './logs/send.js';
 
 /** What a route handler answers; the server validates `body` before sending it. */
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** A file (session log, error rows) instead of a JSON body; streamed. */
+  file?: FakeFile;
 }
 
 export type ErrorFamily = 'v2' | 'v3';

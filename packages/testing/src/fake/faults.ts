@@ -1,6 +1,6 @@
 import type { FakeFaults, FakeRoute } from './types.js';
 
-export const ROUTES: readonly FakeRoute[] = ['loginV2', 'loginV3', 'logout', 'job', 'stop', 'activityMonitor', 'activityLog', 'lookup', '*'];
+export const ROUTES: readonly FakeRoute[] = ['loginV2', 'loginV3', 'logout', 'job', 'stop', 'activityMonitor', 'activityLog', 'sessionLog', 'errorLog', 'lookup', '*'];
 
 export type FaultAction = { kind: 'drop' } | { kind: 'fail'; status: number } | undefined;
 

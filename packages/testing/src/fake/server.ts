@@ -15,6 +15,8 @@ import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from '.
 import { jobRoute, stopRoute } from './routes/job.js';
 import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
 import { lookupRoute } from './routes/lookup.js';
+import { errorLogRoute, sessionLogRoute } from './logs/routes.js';
+import { sendFile } from './logs/send.js';
 import { RunEngine, type RunRecord } from './runs.js';
 import { SessionStore } from './sessions.js';
 import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
@@ -37,6 +39,8 @@ const ROUTES: readonly RouteDefinition[] = [
   activityMonitorRoute,
   activityLogRoute,
   activityLogEntryRoute,
+  sessionLogRoute,
+  errorLogRoute,
   lookupRoute,
 ];
 
@@ -108,6 +112,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     engine,
     loginFailureStatus: settings.loginFailureStatus,
     lookupMissing: settings.lookupMissing,
+    sessionLogFormat: settings.sessionLogFormat,
     stableId(key, make) {
       let value = stable.get(key);
       if (value === undefined) stable.set(key, (value = make()));
@@ -230,6 +235,14 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     if (res.destroyed) {
       // The client went away before the answer was ready (e.g. during a latency fault).
       markAborted(record);
+      return;
+    }
+    if (result.file) {
+      record.status = result.status;
+      sendFile(res, result.file).catch((error: unknown) => {
+        report(`${def?.route ?? record.path} file answer failed: ${(error as Error).message}`);
+        res.destroy();
+      });
       return;
     }
     const problem = def && result.status === 200 ? checkSuccess(def, result.body) : checkError(family, result.body);
@@ -426,6 +439,7 @@ interface Settings {
   loginFailureStatus: 400 | 401 | 403;
   lookupMissing: 'error' | 'omit';
   maxRecorded: number;
+  sessionLogFormat: 'text' | 'zip';
 }
 
 function checkOptions(options: StartFakeIicsOptions): Settings {
@@ -456,6 +470,8 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   if (![400, 401, 403].includes(loginFailureStatus)) throw new RangeError(`loginFailureStatus must be 400, 401 or 403, got ${String(loginFailureStatus)}`);
   const lookupMissing = options.lookupMissing ?? 'error';
   if (lookupMissing !== 'error' && lookupMissing !== 'omit') throw new TypeError(`lookupMissing must be "error" or "omit", got ${String(lookupMissing)}`);
+  const sessionLogFormat = options.sessionLogFormat ?? 'text';
+  if (sessionLogFormat !== 'text' && sessionLogFormat !== 'zip') throw new TypeError(`sessionLogFormat must be "text" or "zip", got ${String(sessionLogFormat)}`);
   const maxRecorded = options.maxRecorded ?? Number.POSITIVE_INFINITY;
   if (maxRecorded !== Number.POSITIVE_INFINITY && !(Number.isSafeInteger(maxRecorded) && maxRecorded >= 0)) {
     throw new RangeError(`maxRecorded must be an integer >= 0 or Infinity, got ${String(maxRecorded)}`);
@@ -471,5 +487,6 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
     loginFailureStatus,
     lookupMissing,
     maxRecorded,
+    sessionLogFormat,
   };
 }

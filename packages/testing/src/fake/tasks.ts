@@ -82,6 +82,7 @@ export class TaskCatalog {
     const queuedMs = Math.min(optionalMs(definition.queuedMs, `${where}.queuedMs`) ?? (parentShareMs === undefined ? DEFAULT_QUEUED_MS : 0), durationMs);
     const outcome = definition.outcome ?? 'success';
     if (!OUTCOMES.includes(outcome)) throw new TypeError(`${where}.outcome must be one of ${OUTCOMES.join(', ')}, got ${JSON.stringify(outcome)}`);
+    const sessionLogBytes = optionalBytes(definition.sessionLogBytes, `${where}.sessionLogBytes`);
     const parallel = definition.parallel ?? true;
     if (typeof parallel !== 'boolean') throw new TypeError(`${where}.parallel must be a boolean`);
 
@@ -107,7 +108,7 @@ export class TaskCatalog {
       });
     }
 
-    const task: FakeTask = Object.freeze({ name, type, id, federatedId: fid, path, durationMs, queuedMs, outcome, parallel, children: Object.freeze(children) });
+    const task: FakeTask = Object.freeze({ name, type, id, federatedId: fid, path, durationMs, queuedMs, outcome, parallel, sessionLogBytes, children: Object.freeze(children) });
     this.list.push(task);
     return task;
   }
@@ -139,4 +140,13 @@ function splitEvenly(total: number, parts: number): number[] {
 
 function optionalMs(value: unknown, where: string): number | undefined {
   return value === undefined ? undefined : checkMs(value, where, 'atLeast0');
+}
+
+/** At most 512 MiB: a log that large is a mistake in the test, not a real log. */
+function optionalBytes(value: unknown, where: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 512 * 1024 * 1024) {
+    throw new TypeError(`${where} must be a whole number of bytes from 0 to 536870912, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }

@@ -21,6 +21,8 @@ export interface FakeTaskDefinition {
   outcome?: FakeOutcome;
   /** Default true; false: a second start while a run is active is refused (403 v2 error). */
   parallel?: boolean;
+  /** The session log is padded with row lines to at least this many bytes (default 0: a few dozen lines). */
+  sessionLogBytes?: number;
   /** WORKFLOW only: its tasks, run in order (default: two mapping tasks). */
   children?: FakeTaskDefinition[];
 }
@@ -36,10 +38,11 @@ export interface FakeTask {
   readonly queuedMs: number;
   readonly outcome: FakeOutcome;
   readonly parallel: boolean;
+  readonly sessionLogBytes: number;
   readonly children: readonly FakeTask[];
 }
 
-export type FakeRoute = 'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'lookup' | '*';
+export type FakeRoute = 'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'sessionLog' | 'errorLog' | 'lookup' | '*';
 
 export interface RecordedRequest {
   /** Fake-clock epoch ms when the request arrived. */
@@ -134,6 +137,11 @@ export interface StartFakeIicsOptions {
    * tasks), which then also leave the activity log. Runs that have not ended are always kept.
    */
   maxRecorded?: number;
+  /**
+   * How `GET /activityLog/{id}/sessionLog` answers a task's log: "text" (default, text/plain) or
+   * "zip" (application/zip holding the .log), as real PODs do both. A taskflow's logs are a zip.
+   */
+  sessionLogFormat?: 'text' | 'zip';
 }
 
 export interface FakeFaults {

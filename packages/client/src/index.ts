@@ -18,6 +18,7 @@ export {
   IicsInvalidArgumentError,
   IicsInvalidResponseError,
   IicsNetworkError,
+  IicsRunNotFoundError,
   IicsTaskNotFoundError,
   IicsTimeoutError,
   IicsWaitTimeoutError,

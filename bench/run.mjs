@@ -62,6 +62,7 @@ if (!values['no-build']) {
 const rows = [];
 const details = {};
 const problems = [];
+const skipped = [];
 let fatal = false;
 for (const bench of selected) {
   log(`benchmark ${bench.id}: ${bench.title}${values.quick ? ' (quick)' : ''}`);
@@ -72,6 +73,7 @@ for (const bench of selected) {
     rows.push(...result.rows);
     details[bench.name] = { seconds: (Date.now() - t) / 1000, ...result.details };
     problems.push(...result.problems);
+    skipped.push(...(result.skipped ?? []));
     if (result.fatal) fatal = true;
   } catch (error) {
     fatal = true;
@@ -90,6 +92,7 @@ console.log(formatTable(rows));
 if (details.scale?.check) console.log(`\nbenchmark 4 check: ${details.scale.check}`);
 const missed = rows.filter((r) => r.met === false).length;
 console.log(`\n${rows.filter((r) => r.met !== null).length - missed} of ${rows.filter((r) => r.met !== null).length} targets met`);
+for (const reason of skipped) console.log(`skipped: ${reason}`);
 for (const problem of problems) console.log(`problem: ${problem}`);
 
 await writeFile(
@@ -105,6 +108,7 @@ await writeFile(
       rows: rows.map((r) => ({ ...r, ours: finite(r.ours), baseline: finite(r.baseline), ratio: finite(r.ratio) })),
       benchmarks: details,
       problems,
+      skipped,
     },
     null,
     2,

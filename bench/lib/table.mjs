@@ -22,6 +22,11 @@ export function row(bench, what, ours, baseline, unit, op, target, { absolute = 
   return { bench, what, ours, baseline, unit, ratio, target: targetText, met: verdict };
 }
 
+/** A row that could not be measured on this machine (no Redis outside CI): shown, never counted as met or missed. */
+export function skippedRow(bench, what, unit, reason) {
+  return { bench, what: `${what}: SKIPPED`, ours: NaN, baseline: NaN, unit, ratio: NaN, target: '-', met: null, skipped: reason };
+}
+
 function fmt(value, unit) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
@@ -33,15 +38,19 @@ function fmt(value, unit) {
 /** A plain-text table: what, ours, baseline, ratio, target, met?. */
 export function formatTable(rows) {
   const header = ['#', 'what', 'ours', 'baseline', 'ratio', 'target', 'met?'];
-  const lines = rows.map((r) => [
-    r.bench,
-    r.what,
-    fmt(r.ours, r.unit),
-    fmt(r.baseline, r.unit),
-    Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : String(r.ratio),
-    r.target || '-',
-    r.met === null ? '-' : r.met ? 'yes' : 'NO',
-  ]);
+  const lines = rows.map((r) =>
+    r.skipped
+      ? [r.bench, r.what, '-', '-', '-', r.target || '-', 'skipped']
+      : [
+          r.bench,
+          r.what,
+          fmt(r.ours, r.unit),
+          fmt(r.baseline, r.unit),
+          Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : String(r.ratio),
+          r.target || '-',
+          r.met === null ? '-' : r.met ? 'yes' : 'NO',
+        ],
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
   const numeric = new Set([2, 3, 4]);
   const render = (cells) =>

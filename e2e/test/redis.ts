@@ -2,6 +2,9 @@
 export {
   describeWithRedis,
   freePort,
+  HOW_TO_ENABLE,
+  pathWithoutRedis,
+  redisAvailability,
   stopProcess,
   type RedisServer as Redis,
 } from '../../packages/callback-express/test/helpers/redis.js';

@@ -1,9 +1,10 @@
 import type { TaskTypeName } from '@iics-jobs/schema';
-import { IicsWaitTimeoutError } from '../../errors.js';
-import type { TaskSelector } from '../../jobs.js';
+import { IicsAbortedError, IicsWaitTimeoutError } from '../../errors.js';
+import type { StartedJob, TaskSelector } from '../../jobs.js';
+import { DEFAULT_TIMEOUTS } from '../../options.js';
 import { MAX_WAIT_MS } from '../../wait.js';
-import { defineCommand } from '../command.js';
-import { EXIT, exitCodeForState } from '../exit-codes.js';
+import { defineCommand, type CliContext } from '../command.js';
+import { EXIT, exitCodeForState, type ExitCode } from '../exit-codes.js';
 import {
   addCommonOptions,
   addTaskOptions,
@@ -27,7 +28,13 @@ export interface RunArgs extends CommonArgs {
   wait: boolean;
   pollIntervalMs?: number;
   timeoutMs?: number;
+  /** JSON mode: a heartbeat line when nothing was printed for this long (default 60 s). */
+  heartbeatMs?: number;
+  /** On Ctrl-C or SIGTERM while waiting, stop the job (clean stop) before exiting 130. */
+  stopOnInterrupt?: true;
 }
+
+const DEFAULT_HEARTBEAT_MS = 60_000;
 
 export const runCommand = defineCommand<RunArgs>({
   name: 'run',
@@ -42,6 +49,8 @@ export const runCommand = defineCommand<RunArgs>({
     cmd.option('--no-wait', 'exit 2 right after the start');
     cmd.addOption(singleValue('--poll-interval <duration>', 'time between polls (default 10s)', durationValue(MAX_WAIT_MS)));
     cmd.addOption(singleValue('--timeout <duration>', 'stop waiting after this long and exit 6 (default: wait for the end)', durationValue(MAX_WAIT_MS)));
+    cmd.addOption(singleValue('--heartbeat <duration>', 'JSON mode: a heartbeat line at least this often while waiting (default 60s)', durationValue(MAX_WAIT_MS)));
+    cmd.option('--stop-on-interrupt', 'on Ctrl-C or SIGTERM, stop the job (clean stop) before exiting 130');
     addCommonOptions(cmd);
     cmd.addHelpText('after', `\nDurations: ${DURATION_FORMS}.`);
   },
@@ -52,9 +61,10 @@ export const runCommand = defineCommand<RunArgs>({
     const callbackURL = opts.callbackUrl as string | undefined;
     const pollIntervalMs = opts.pollInterval as number | undefined;
     const timeoutMs = opts.timeout as number | undefined;
+    const heartbeatMs = opts.heartbeat as number | undefined;
     const wait = opts.wait !== false;
-    if (!wait && (pollIntervalMs !== undefined || timeoutMs !== undefined)) {
-      throw new UsageError('--no-wait does not wait: drop --poll-interval and --timeout.');
+    if (!wait && (pollIntervalMs !== undefined || timeoutMs !== undefined || heartbeatMs !== undefined || opts.stopOnInterrupt === true)) {
+      throw new UsageError('--no-wait does not wait: drop --poll-interval, --timeout, --heartbeat and --stop-on-interrupt.');
     }
     return {
       command: 'run',
@@ -65,6 +75,8 @@ export const runCommand = defineCommand<RunArgs>({
       ...(name !== undefined && dir !== undefined ? { parameterFile: { name, dir } } : {}),
       ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
+      ...(opts.stopOnInterrupt === true ? { stopOnInterrupt: true as const } : {}),
       ...commonArgs(opts),
     };
   },
@@ -72,6 +84,15 @@ export const runCommand = defineCommand<RunArgs>({
     const client = ctx.client();
     const { reporter, signal } = ctx;
     ctx.phase = 'start';
+    // Each step is said as it begins: a login host that never answers must not look like a hung job.
+    reporter.step(`logging in to ${new URL(client.loginUrl).host} (${client.apiVersion})...`);
+    await client.login(signal ? { signal } : {});
+    if (args.task.path !== undefined) {
+      reporter.step(`looking up ${args.task.path} (${args.taskType})...`);
+      // Cached by the client: the start below resolves the path without asking again.
+      await client.tasks.lookup({ path: args.task.path, type: args.taskType }, signal ? { signal } : {});
+    }
+    reporter.step(`starting ${describeTask(args.task)} (${args.taskType})...`);
     const started = await client.jobs.start(
       {
         ...args.task,
@@ -87,6 +108,7 @@ export const runCommand = defineCommand<RunArgs>({
       return EXIT.NO_WAIT;
     }
     ctx.phase = 'wait';
+    reporter.heartbeat(args.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     try {
       const final = await client.jobs.wait(
         { taskId: started.taskId, runId: started.runId },
@@ -105,7 +127,43 @@ export const runCommand = defineCommand<RunArgs>({
         reporter.stillRunning(error.taskId, error.runId, error.lastStatus, EXIT.STILL_RUNNING);
         return EXIT.STILL_RUNNING;
       }
+      if (error instanceof IicsAbortedError && signal?.aborted) return interrupted(started, args, ctx, error);
       throw error;
     }
   },
 });
+
+function describeTask(task: TaskSelector): string {
+  if (task.taskName !== undefined) return task.taskName;
+  if (task.path !== undefined) return task.path;
+  if (task.taskId !== undefined) return `task ${task.taskId}`;
+  return `task ${task.taskFederatedId}`;
+}
+
+/**
+ * Ctrl-C or SIGTERM while waiting. Without --stop-on-interrupt the job goes on and the commands to
+ * pick it up are printed; with it, the job is stopped cleanly first (its own timeout: the signal that
+ * ended the wait is already aborted). Exit 130 either way.
+ */
+async function interrupted(job: StartedJob, args: RunArgs, ctx: CliContext, error: IicsAbortedError): Promise<ExitCode> {
+  const { reporter } = ctx;
+  reporter.error(error, EXIT.INTERRUPTED);
+  if (!args.stopOnInterrupt) {
+    reporter.interrupted(job);
+    return EXIT.INTERRUPTED;
+  }
+  reporter.step(`stopping run ${job.runId} of ${job.taskName ?? job.taskId} (clean stop, --stop-on-interrupt)...`);
+  try {
+    const answer = await ctx
+      .client()
+      .jobs.stop(
+        { taskId: job.taskId, taskType: args.taskType, cleanStop: true },
+        { signal: AbortSignal.timeout(args.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestMs) },
+      );
+    reporter.stopped(answer.description, true, EXIT.INTERRUPTED);
+  } catch (stopError) {
+    reporter.error(stopError, EXIT.INTERRUPTED);
+    reporter.interrupted(job);
+  }
+  return EXIT.INTERRUPTED;
+}

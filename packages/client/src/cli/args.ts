@@ -36,7 +36,13 @@ export function parseArguments(argv: readonly string[]): ParsedCommandLine {
     .configureOutput({ writeOut: (s) => void (out += s), writeErr: (s) => void (err += s), outputError: () => undefined })
     .showSuggestionAfterError(true)
     .addHelpText('afterAll', `\n${ENV_HELP}\n\n${EXITS_HELP}`)
-    .addHelpText('after', '\nRun "iics-job <command> --help" for a command\'s options.');
+    .addHelpText(
+      'after',
+      '\nFile ingestion (its own parser, see file-ingestion-args.ts):\n' +
+        '  logs      download the log files of a file ingestion job (MI_TASK)\n' +
+        '  File ingestion and replication tasks: "iics-job run --task-type MI_TASK --help".\n' +
+        '\nRun "iics-job <command> --help" for a command\'s options.',
+    );
   // Settings above are copied into each command as it is added, so they come first.
   for (const command of COMMANDS) command.attach(program, (invocation) => (found = invocation));
   try {

@@ -1,6 +1,7 @@
 import type { TaskTypeName } from '@iics-jobs/schema';
 import { IicsAbortedError, IicsWaitTimeoutError } from '../../errors.js';
 import type { StartedJob, TaskSelector } from '../../jobs.js';
+import type { JobStatus } from '../../status.js';
 import { DEFAULT_TIMEOUTS } from '../../options.js';
 import { MAX_WAIT_MS } from '../../wait.js';
 import { defineCommand, type CliContext } from '../command.js';
@@ -124,7 +125,7 @@ export const runCommand = defineCommand<RunArgs>({
       return code;
     } catch (error) {
       if (error instanceof IicsWaitTimeoutError) {
-        reporter.stillRunning(error.taskId, error.runId, error.lastStatus, EXIT.STILL_RUNNING);
+        reporter.stillRunning(started.taskId, started.runId, error.lastStatus as JobStatus | undefined, EXIT.STILL_RUNNING);
         return EXIT.STILL_RUNNING;
       }
       if (error instanceof IicsAbortedError && signal?.aborted) return interrupted(started, args, ctx, error);

@@ -32,7 +32,7 @@ describe('iics-job run with several tasks', () => {
   test('repeated flags keep every value, in the order given; patterns make a batch', () => {
     const parsed = parseCommandLine(['run', '--task-name', 'A', '--path', 'Sales/X/B', '--task-name', 'C', '--task-id', 'I1', '--task-type', 'mtt', '--concurrency', '3', '--stop-on-failure']);
     expect(parsed).toMatchObject({
-      command: 'run-many',
+      command: 'run',
       batch: {
         requests: [
           { taskName: 'A', taskType: 'MTT' },
@@ -44,9 +44,13 @@ describe('iics-job run with several tasks', () => {
         stopOnFailure: true,
       },
     });
-    expect(parseCommandLine(['run', '--path', 'Sales/*/MT_*'])).toMatchObject({ command: 'run-many', batch: { requests: [{ path: 'Sales/*/MT_*' }], concurrency: 1 } });
-    // One plain task is the single run it always was.
+    expect(parseCommandLine(['run', '--path', 'Sales/*/MT_*'])).toMatchObject({ command: 'run', batch: { requests: [{ path: 'Sales/*/MT_*' }], concurrency: 1 } });
+    // One plain task is the single run it always was; --no-wait and --heartbeat are for it alone.
     expect(parseCommandLine(['run', '--task-name', 'A', '--task-type', 'MTT'])).toMatchObject({ command: 'run', task: { taskName: 'A' } });
+    expect(parseCommandLine(['run', '--task-name', 'A', '--task-type', 'MTT'])).not.toHaveProperty('batch');
+    expect(() => parseCommandLine(['run', '--path', 'Sales/*', '--heartbeat', '10s'])).toThrow('--heartbeat takes one task');
+    // Other flags still take one value.
+    expect(() => parseCommandLine(['run', '--path', 'Sales/*', '--concurrency', '2', '--concurrency', '3'])).toThrow('--concurrency was given twice');
   });
 
   test('a table at the end (task, run, state, duration, rows); exit code the worst outcome', async () => {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import type { Command, OptionValues } from 'commander';
 import { TASK_TYPES, isTaskType, type TaskTypeName } from '@iics-jobs/schema';
 import type { RunManyRequest } from '../jobs/run-many.js';
 import { MAX_CONCURRENCY } from '../jobs/run-many.js';
 import { isPattern } from '../tasks/match.js';
-import { UsageError } from './args.js';
+import { repeatable, singleValue, UsageError } from './flags.js';
 
 /** The task flags of `run`, in the order given: each may be repeated, and `--path`/`--task-name` may hold patterns. */
 export type TaskFlag = { flag: 'task-name' | 'task-id' | 'federated-id' | 'path'; value: string };
@@ -122,4 +123,42 @@ function checkType(value: unknown, where: string): TaskTypeName {
   const upper = typeof value === 'string' ? value.toUpperCase() : value;
   if (!isTaskType(upper)) throw new UsageError(`${where} must be one of ${TASK_TYPES.join(', ')} (got ${JSON.stringify(value)}).`);
   return upper;
+}
+
+/**
+ * The task flags of `run` as commander options: each may be repeated, and `order` receives every
+ * value in the order given across the four flags (commander alone keeps one list per flag).
+ * Also --task-type (once), --concurrency, --stop-on-failure and --from-file.
+ */
+export function addBatchOptions(cmd: Command, order: TaskFlag[]): void {
+  const flags = [
+    ['task-name', 'name', "the task's name (Default folder); a pattern such as MT_Load_* too"],
+    ['task-id', 'id', 'the v2 task id (Default folder)'],
+    ['federated-id', 'id', 'the federated task id (any folder)'],
+    ['path', 'path', 'the task\'s path, e.g. "Sales/TEST/MT_Load", or a pattern: "Sales/*/MT_Load_?", "Sales/**"'],
+  ] as const;
+  for (const [flag, value, description] of flags) {
+    cmd.addOption(
+      repeatable(`--${flag} <${value}>`, `${description} (may be repeated)`, (text) => {
+        order.push({ flag, value: text });
+        return text;
+      }),
+    );
+  }
+  const type = singleValue('--task-type <type>', 'the task type (for names; any case)');
+  type.argChoices = [...TASK_TYPES];
+  cmd.addOption(type);
+  cmd.addOption(singleValue('--concurrency <n>', 'with several tasks: how many run at once (default 1)'));
+  cmd.option('--stop-on-failure', 'with several tasks: after one fails or cannot start, start no more');
+  cmd.addOption(singleValue('--from-file <file>', 'tasks from a file: a path or pattern a line, or a JSON array'));
+}
+
+export function batchFlags(opts: OptionValues, order: TaskFlag[]): BatchFlags {
+  return {
+    tasks: order,
+    ...(typeof opts.taskType === 'string' ? { taskType: opts.taskType } : {}),
+    ...(typeof opts.fromFile === 'string' ? { fromFile: opts.fromFile } : {}),
+    ...(typeof opts.concurrency === 'string' ? { concurrency: opts.concurrency } : {}),
+    stopOnFailure: opts.stopOnFailure === true,
+  };
 }

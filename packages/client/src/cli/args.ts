@@ -83,7 +83,11 @@ function reword(error: CommanderError, program: Command): string {
     const extra = program.commands.find((c) => c.name() === name)?.args[0];
     if (extra !== undefined) return `Unexpected argument "${extra}".`;
   }
-  const first = error.message.split('\n')[0]!.replace(/^error: /, '');
+  // "--password=hunter2" is echoed by commander as it was typed: the value never is.
+  const first = error.message
+    .split('\n')[0]!
+    .replace(/^error: /, '')
+    .replace(/'(--?[^=' ]+)=[^']*'/g, "'$1=…'");
   const text = `${first.charAt(0).toUpperCase()}${first.slice(1)}`;
   if (error.code === 'commander.unknownOption' && /^'--pass/.test(first.replace(/^unknown option /, ''))) {
     return `${text}: there is no password option; set IICS_PASSWORD in the environment.`;

@@ -36,3 +36,4 @@ export {
 } from './store/redis.js';
 export { StoreTimeoutError } from './timeout.js';
 export type { CallbackUrlResponse } from '@iics-jobs/schema';
+export { CALLBACK_CHANNELS, type HandlerMessage, type ReceiveMessage } from './diagnostics.js';

@@ -39,3 +39,14 @@ export {
 export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions } from './wait.js';
 export { backoffDelay } from './retry.js';
 export { easternToUtc } from './time.js';
+export {
+  CLIENT_CHANNELS,
+  type LoginMessage,
+  type LookupMessage,
+  type RequestMessage,
+  type RunMessage,
+  type StartMessage,
+  type StatusMessage,
+  type StopMessage,
+  type WaitMessage,
+} from './diagnostics.js';

@@ -26,3 +26,4 @@ export type {
   RecordedRequest,
   StartFakeIicsOptions,
 } from './fake/types.js';
+export { TESTING_CHANNELS, type CallbackAttemptMessage } from './diagnostics.js';

@@ -32,6 +32,9 @@ Commands:
   run       start a task or linear taskflow and wait for its end
   status    show the state of one run
   stop      stop a running task
+  logs      download the log files of a file ingestion job (MI_TASK)
+
+File ingestion and replication tasks: "iics-job run --task-type MI_TASK --help".
 
 Run "iics-job <command> --help" for a command's options.
 

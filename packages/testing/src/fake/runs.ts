@@ -1,6 +1,7 @@
 import type { ActivityLogEntry, ActivityMonitorEntry, CallbackUrlResponse } from '@iics-jobs/schema';
 import { ID_CODES, type V2IdFactory } from '../ids.js';
 import { iicsEasternTime, iicsUtcTime } from '../time.js';
+import { sessionLogFileName } from './logs/session-log.js';
 import type { TimerGroup } from './timers.js';
 import type { FakeCallbackAttempt, FakeOutcome, FakeRun, FakeRunState, FakeTask } from './types.js';
 
@@ -354,7 +355,7 @@ export class RunEngine {
         ERROR_CODE: state === 1 ? '0' : state === 2 ? '8229' : '7002',
         IS_SERVER_LESS: 'false',
         REQUESTED_COMPUTE_UNITS: '0.0',
-        'Session Log File Name': `s_mtt_${run.task.federatedId}_${v.runId}.log`,
+        'Session Log File Name': sessionLogFileName(run.task.federatedId, v.runId),
       },
       sessionVariables: {},
       totalSuccessRows: 0,

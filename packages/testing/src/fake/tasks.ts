@@ -1,6 +1,7 @@
 import { TASK_TYPES } from '@iics-jobs/schema';
 import { checkMs } from '../checks.js';
 import { ID_CODES, federatedId, type V2IdFactory } from '../ids.js';
+import { resolveIngestionTask } from './ingestion/tasks.js';
 import type { FakeOutcome, FakeTask, FakeTaskDefinition, FakeTaskType } from './types.js';
 
 export const DEFAULT_DURATION_MS = 30_000;
@@ -24,6 +25,8 @@ export function defaultTaskDefinitions(): FakeTaskDefinition[] {
       ],
     },
     { name: 'MT_Sales', type: 'MTT', path: 'Sales/TEST/MT_Sales' },
+    { name: 'MI_Orders', type: 'MI_TASK', path: 'Sales/Ingest/MI_Orders', files: ['orders_1.csv', 'orders_2.csv', 'orders_3.csv'] },
+    { name: 'MI_Broken', type: 'MI_TASK', files: ['good.csv', 'bad.csv'], outcome: 'failed' },
   ];
 }
 
@@ -63,8 +66,14 @@ export class TaskCatalog {
     const name = definition.name;
     if (typeof name !== 'string' || name.trim() === '') throw new TypeError(`${where}.name must be a non-empty string`);
     const type = (typeof definition.type === 'string' ? definition.type.toUpperCase() : definition.type) as FakeTaskType;
+    if (type === 'MI_TASK' && parentShareMs !== undefined) throw new TypeError(`${where}: a linear taskflow runs v2 tasks, not MI_TASK file ingestion tasks`);
+    if (type === 'MI_TASK') {
+      const task = resolveIngestionTask({ ...definition, type }, where, (id) => this.byId(id) !== undefined || this.byFederatedId(id) !== undefined);
+      this.list.push(task);
+      return task;
+    }
     if (!(TASK_TYPES as readonly string[]).includes(type)) {
-      throw new TypeError(`${where}.type must be one of ${TASK_TYPES.join(', ')}, got ${JSON.stringify(definition.type)}`);
+      throw new TypeError(`${where}.type must be one of ${[...TASK_TYPES, 'MI_TASK'].join(', ')}, got ${JSON.stringify(definition.type)}`);
     }
     const path = definition.path ?? `Default/${name}`;
     if (typeof path !== 'string' || !(path === name || path.endsWith(`/${name}`)) || path.split('/').some((part) => part === '')) {
@@ -82,6 +91,7 @@ export class TaskCatalog {
     const queuedMs = Math.min(optionalMs(definition.queuedMs, `${where}.queuedMs`) ?? (parentShareMs === undefined ? DEFAULT_QUEUED_MS : 0), durationMs);
     const outcome = definition.outcome ?? 'success';
     if (!OUTCOMES.includes(outcome)) throw new TypeError(`${where}.outcome must be one of ${OUTCOMES.join(', ')}, got ${JSON.stringify(outcome)}`);
+    const sessionLogBytes = optionalBytes(definition.sessionLogBytes, `${where}.sessionLogBytes`);
     const parallel = definition.parallel ?? true;
     if (typeof parallel !== 'boolean') throw new TypeError(`${where}.parallel must be a boolean`);
 
@@ -107,7 +117,7 @@ export class TaskCatalog {
       });
     }
 
-    const task: FakeTask = Object.freeze({ name, type, id, federatedId: fid, path, durationMs, queuedMs, outcome, parallel, children: Object.freeze(children) });
+    const task: FakeTask = Object.freeze({ name, type, id, federatedId: fid, path, durationMs, queuedMs, outcome, parallel, sessionLogBytes, children: Object.freeze(children) });
     this.list.push(task);
     return task;
   }
@@ -139,4 +149,13 @@ function splitEvenly(total: number, parts: number): number[] {
 
 function optionalMs(value: unknown, where: string): number | undefined {
   return value === undefined ? undefined : checkMs(value, where, 'atLeast0');
+}
+
+/** At most 512 MiB: a log that large is a mistake in the test, not a real log. */
+function optionalBytes(value: unknown, where: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 512 * 1024 * 1024) {
+    throw new TypeError(`${where} must be a whole number of bytes from 0 to 536870912, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }

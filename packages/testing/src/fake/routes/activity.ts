@@ -72,7 +72,7 @@ export const activityLogRoute: RouteDefinition = {
 };
 
 /** The id as sent; one that is not valid percent-encoding (e.g. "%E0%A4%A") stays as it is and is simply unknown. */
-function decodeId(raw: string): string {
+export function decodeId(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {

@@ -16,15 +16,15 @@ import { resolveOptions, type ApiVersion, type IicsClientOptions } from './optio
 import { Secrets } from './secrets.js';
 import { SessionManager } from './session.js';
 import type { JobRef, JobStatus } from './status.js';
-import type { WaitOptions } from './wait.js';
+import type { WaitOptions, WaitResult } from './wait.js';
 import type { SuccessResponse } from '@iics-jobs/schema';
 
 export interface IicsJobsApi {
   start(request: StartJobRequest, options?: CallOptions): Promise<StartedJob>;
   stop(request: StopJobRequest, options?: CallOptions): Promise<SuccessResponse>;
   status(ref: JobRef, options?: StatusOptions): Promise<JobStatus>;
-  wait(ref: JobRef, options?: WaitOptions): Promise<JobStatus>;
-  run(request: StartJobRequest, options?: WaitOptions): Promise<JobStatus>;
+  wait(ref: JobRef, options?: WaitOptions): Promise<WaitResult>;
+  run(request: StartJobRequest, options?: WaitOptions): Promise<WaitResult>;
 }
 
 export interface IicsTasksApi {
@@ -47,6 +47,8 @@ export interface IicsClient {
   /** The login host this client talks to (no credentials). */
   readonly loginUrl: string;
   readonly apiVersion: ApiVersion;
+  /** Logs in now, unless a session is open (every call does it when needed; this makes it a step of its own). */
+  login(options?: CallOptions): Promise<void>;
   /** Ends the IICS session, if one is open. The next call logs in again. */
   logout(options?: CallOptions): Promise<void>;
   /** Logs out (best effort) and closes the client's own connections; later calls fail with IICS_CLIENT_CLOSED. */
@@ -101,6 +103,7 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
     } satisfies IicsFileIngestionApi),
     loginUrl: resolved.loginUrl.origin,
     apiVersion: resolved.apiVersion,
+    login: open(async (o?: CallOptions) => void (await sessions.get(o?.signal))),
     logout: open((o?: CallOptions) => sessions.logout(o?.signal)),
     close: async () => {
       if (http.closed) return;

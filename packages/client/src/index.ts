@@ -32,6 +32,7 @@ export {
   IicsInvalidArgumentError,
   IicsInvalidResponseError,
   IicsNetworkError,
+  IicsRunNotFoundError,
   IicsTaskNotFoundError,
   IicsTimeoutError,
   IicsWaitTimeoutError,
@@ -50,7 +51,8 @@ export {
   type JobState,
   type JobStatus,
 } from './status.js';
-export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions } from './wait.js';
+export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions, type WaitResult } from './wait.js';
+export { DEFAULT_FALLBACK_POLL_INTERVAL_MS, type CompletionSource } from './completions.js';
 export { backoffDelay } from './retry.js';
 export { easternToUtc } from './time.js';
 export {

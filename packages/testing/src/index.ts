@@ -45,3 +45,4 @@ export type {
   FakeIngestionRoute,
   FakeIngestionRun,
 } from './fake/ingestion/types.js';
+export { TESTING_CHANNELS, type CallbackAttemptMessage } from './diagnostics.js';

@@ -1,4 +1,5 @@
 import type { JobStatus } from './status.js';
+import type { TaskflowStatus } from './taskflows/status.js';
 
 /** Every `code` an {@link IicsError} can carry. Match on these, not on messages or class names. */
 export type IicsErrorCode =
@@ -212,10 +213,11 @@ export class IicsAbortedError extends IicsError {
     Object.defineProperty(this.prototype, 'name', { value: 'IicsAbortedError', configurable: true, writable: true });
   }
   declare readonly taskId?: string;
-  declare readonly runId?: number;
-  declare readonly lastStatus?: JobStatus;
+  /** A number for jobs, a string for taskflows. */
+  declare readonly runId?: number | string;
+  declare readonly lastStatus?: JobStatus | TaskflowStatus;
 
-  constructor(message: string, fields: { taskId?: string; runId?: number; lastStatus?: JobStatus; cause?: unknown } = {}) {
+  constructor(message: string, fields: { taskId?: string; runId?: number | string; lastStatus?: JobStatus | TaskflowStatus; cause?: unknown } = {}) {
     super(message, { cause: fields.cause });
     assignDefined(this, fields, ['taskId', 'runId', 'lastStatus']);
   }
@@ -229,18 +231,19 @@ export class IicsWaitTimeoutError extends IicsError {
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'IicsWaitTimeoutError', configurable: true, writable: true });
   }
-  readonly taskId: string;
-  readonly runId: number;
+  /** The job's task (absent for a taskflow run). */
+  declare readonly taskId?: string;
+  /** A number for jobs, a string for taskflows. */
+  readonly runId: number | string;
   readonly timeoutMs: number;
   /** The last status seen (absent when not even one poll finished in time). */
-  declare readonly lastStatus?: JobStatus;
+  declare readonly lastStatus?: JobStatus | TaskflowStatus;
 
-  constructor(message: string, fields: { taskId: string; runId: number; timeoutMs: number; lastStatus?: JobStatus }) {
+  constructor(message: string, fields: { taskId?: string; runId: number | string; timeoutMs: number; lastStatus?: JobStatus | TaskflowStatus }) {
     super(message);
-    this.taskId = fields.taskId;
     this.runId = fields.runId;
     this.timeoutMs = fields.timeoutMs;
-    assignDefined(this, fields, ['lastStatus']);
+    assignDefined(this, fields, ['taskId', 'lastStatus']);
   }
 }
 

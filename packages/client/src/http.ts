@@ -3,7 +3,7 @@ import { IicsAbortedError, IicsClientClosedError, IicsInvalidResponseError, Iics
 import type { Secrets } from './secrets.js';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   headers?: Record<string, string>;
   /** Sent as JSON. */

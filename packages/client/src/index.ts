@@ -1,4 +1,8 @@
-export { createIicsClient, type IicsClient, type IicsJobsApi, type IicsTasksApi } from './client.js';
+export { createIicsClient, type IicsClient, type IicsJobsApi, type IicsTaskflowsApi, type IicsTasksApi } from './client.js';
+export type { StartTaskflowRequest } from './taskflows/checks.js';
+export type { TaskflowAuth } from './taskflows/options.js';
+export type { TaskflowState, TaskflowStatus, TaskflowStep } from './taskflows/status.js';
+export type { ResumeOptions, StartedTaskflow, TaskflowWaitOptions, TerminateResult } from './taskflows/taskflows.js';
 export {
   CLIENT_VERSION,
   DEFAULT_RETRY,

@@ -4,6 +4,7 @@ import type { TaskSelector } from '../jobs.js';
 import { MAX_TIMEOUT_MS } from '../options.js';
 import { MAX_WAIT_MS } from '../wait.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { isTaskflowCommand, parseTaskflowCommand, TaskflowUsageError, type TaskflowCommand } from './taskflow-args.js';
 
 /** A usage mistake: exit 64 with a short help. */
 export class UsageError extends Error {
@@ -17,7 +18,8 @@ export interface CommonArgs {
 }
 
 export type Parsed =
-  | { command: 'help'; topic: 'main' | 'run' | 'status' | 'stop' }
+  | { command: 'help'; topic: 'main' | 'run' | 'status' | 'stop' | 'taskflow' }
+  | ({ command: 'taskflow'; taskflow: TaskflowCommand } & CommonArgs)
   | { command: 'version' }
   | ({
       command: 'run';
@@ -52,6 +54,14 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help', topic: 'main' };
   if (command === '--version' || command === '-v') return { command: 'version' };
+  if (isTaskflowCommand(command, rest)) {
+    try {
+      const parsed = parseTaskflowCommand(command as 'run' | 'status' | 'stop' | 'resume', rest);
+      return parsed === 'help' ? { command: 'help', topic: 'taskflow' } : { command: 'taskflow', ...parsed };
+    } catch (error) {
+      throw error instanceof TaskflowUsageError ? new UsageError(error.message) : error;
+    }
+  }
   switch (command) {
     case 'run':
       return parseRun(rest);
@@ -60,7 +70,7 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     case 'stop':
       return parseStop(rest);
     default:
-      throw new UsageError(`Unknown command "${command}"; the commands are run, status and stop.`);
+      throw new UsageError(`Unknown command "${command}"; the commands are run, status, stop and resume.`);
   }
 }
 
@@ -164,10 +174,10 @@ function selector(values: Values): TaskSelector {
 
 function taskType(value: Values[string]): TaskTypeName {
   const v = str(value);
-  if (v === undefined) throw new UsageError(`--task-type is required: one of ${TASK_TYPES.join(', ')}.`);
+  if (v === undefined) throw new UsageError(`--task-type is required: one of ${TASK_TYPES.join(', ')}, TASKFLOW.`);
   // Upper-cased for the user's convenience: IICS's own examples write "Workflow".
   const upper = v.toUpperCase();
-  if (!isTaskType(upper)) throw new UsageError(`--task-type must be one of ${TASK_TYPES.join(', ')} (got "${v}").`);
+  if (!isTaskType(upper)) throw new UsageError(`--task-type must be one of ${TASK_TYPES.join(', ')}, TASKFLOW (got "${v}").`);
   return upper;
 }
 

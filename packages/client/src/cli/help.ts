@@ -32,6 +32,10 @@ Commands:
   run       start a task or linear taskflow and wait for its end
   status    show the state of one run
   stop      stop a running task
+  resume    resume a suspended advanced taskflow
+
+Advanced taskflows: iics-job run --task-type TASKFLOW --api-name NAME [--input key=value ...]
+  (and status, stop, resume with --run-id); see "iics-job resume --help".
 
 Run "iics-job <command> --help" for a command's options.
 
@@ -89,5 +93,7 @@ ${EXITS}
 export const SHORT_USAGE = `Usage: iics-job run    (--task-name N | --task-id I | --federated-id F | --path P) --task-type T [--no-wait] [--timeout DUR] [--json]
        iics-job status --task-id I --run-id R [--json]
        iics-job stop   (--task-name N | --task-id I | --federated-id F | --path P) --task-type T [--clean] [--json]
+       iics-job run --task-type TASKFLOW --api-name NAME [--input key=value ...] [--instance-name X]
+       iics-job status|stop --task-type TASKFLOW --run-id R;  iics-job resume --run-id R [--skip-fault]
 Run "iics-job <command> --help" for details.
 `;

@@ -6,6 +6,9 @@ import { parseCommandLine, UsageError, type Parsed } from './args.js';
 import { EXIT, exitCodeForError, exitCodeForState, type ExitCode } from './exit-codes.js';
 import { MAIN_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, STOP_HELP } from './help.js';
 import { Reporter, type CliStream } from './output.js';
+import { runTaskflowCli } from './taskflow.js';
+import { TASKFLOW_HELP } from './taskflow-args.js';
+import type { JobStatus } from '../status.js';
 
 export interface CliIo {
   env?: Record<string, string | undefined>;
@@ -17,7 +20,7 @@ export interface CliIo {
   dispatcher?: Dispatcher;
 }
 
-const HELP = { main: MAIN_HELP, run: RUN_HELP, status: STATUS_HELP, stop: STOP_HELP } as const;
+const HELP = { main: MAIN_HELP, run: RUN_HELP, status: STATUS_HELP, stop: STOP_HELP, taskflow: TASKFLOW_HELP } as const;
 
 /** Runs `iics-job` with `argv` (without node and the script) and returns the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
@@ -51,6 +54,8 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   let phase: 'start' | 'wait' | 'other' = 'other';
   try {
     switch (parsed.command) {
+      case 'taskflow':
+        return await runTaskflowCli(client, parsed, { stdout, stderr, ...(io.signal ? { signal: io.signal } : {}) });
       case 'run': {
         phase = 'start';
         const started = await client.jobs.start(
@@ -83,7 +88,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
           return code;
         } catch (error) {
           if (error instanceof IicsWaitTimeoutError) {
-            reporter.stillRunning(error.taskId, error.runId, error.lastStatus, EXIT.STILL_RUNNING);
+            reporter.stillRunning(started.taskId, started.runId, error.lastStatus as JobStatus | undefined, EXIT.STILL_RUNNING);
             return EXIT.STILL_RUNNING;
           }
           throw error;

@@ -17,8 +17,13 @@ export interface CallTarget {
 
 export interface ApiCall<T> {
   method: 'GET' | 'POST' | 'PUT';
-  /** v2 resources take the `icSessionId` header, v3 resources `INFA-SESSION-ID`. */
-  family: 'v2' | 'v3';
+  /**
+   * v2 resources take the `icSessionId` header, v3 resources `INFA-SESSION-ID`; "mft" (file ingestion,
+   * `/mftsaas/...`) takes `IDS-SESSION-ID` and lives on the POD host without the trailing `/saas`.
+   */
+  family: 'v2' | 'v3' | 'mft';
+  /** The Accept header; default application/json. */
+  accept?: string;
   /** Below the session's base URL, e.g. "/api/v2/job". */
   path: string;
   query?: Record<string, string | number | boolean>;
@@ -31,12 +36,14 @@ export interface ApiCall<T> {
   kind: 'read' | 'write';
   /** Validates the answer; without it the body is ignored. */
   parse?: (json: unknown) => ParseResult<T>;
+  /** Reads a 2xx answer itself (raw bytes, or JSON that needs its raw text); replaces `parse`. */
+  decode?: (res: HttpResponse, operation: string) => T;
   schemaName?: string;
   signal?: AbortSignal;
   /** Instead of the session's base URL and header. */
   target?: CallTarget;
-  /** Instead of JSON.parse: taskflow answers keep their 20-digit run ids as text. */
-  decode?: (text: string) => unknown;
+  /** Instead of JSON.parse before `parse`: taskflow answers keep their 20-digit run ids as text. */
+  parseText?: (text: string) => unknown;
   /** Extra request headers. */
   headers?: Record<string, string>;
 }
@@ -84,6 +91,7 @@ export class ApiClient {
         throw new IicsAuthError(`IICS refused the credentials for ${operation} (HTTP 401): ${summary}`, fields);
       }
       if (res.status < 200 || res.status > 299) throw apiError(res, operation, this.#secrets);
+      if (call.decode) return call.decode(res, operation);
       return call.parse ? this.#validate(res, call, operation) : (undefined as T);
     }
     let session = await this.#session(call.signal);
@@ -99,6 +107,7 @@ export class ApiClient {
       }
     }
     if (res.status < 200 || res.status > 299) throw apiError(res, operation, this.#secrets);
+    if (call.decode) return call.decode(res, operation);
     if (!call.parse) return undefined as T;
     return this.#validate(res, call, operation);
   }
@@ -113,13 +122,14 @@ export class ApiClient {
   }
 
   #send(call: ApiCall<unknown>, session: Session | undefined, operation: string): Promise<HttpResponse> {
-    const url = call.target ? call.target.url(session) : new URL(`${session!.baseUrl}${call.path}`);
+    const base = call.family === 'mft' ? session!.baseUrl.replace(/\/saas$/i, '') : session?.baseUrl;
+    const url = call.target ? call.target.url(session) : new URL(`${base}${call.path}`);
     for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
     const auth = call.target ? call.target.headers(session) : call.family === 'v2' ? { icSessionId: session!.id } : { 'INFA-SESSION-ID': session!.id };
     return this.#http.send({
       method: call.method,
       url,
-      headers: { ...call.headers, ...auth },
+      headers: { ...call.headers, ...auth, ...(call.accept ? { accept: call.accept } : {}) },
       body: call.body,
       timeoutMs: this.#options.timeouts.requestMs,
       operation,
@@ -130,7 +140,7 @@ export class ApiClient {
   #validate<T>(res: HttpResponse, call: ApiCall<T>, operation: string): T {
     let json: unknown;
     try {
-      json = call.decode ? call.decode(res.text) : JSON.parse(res.text);
+      json = call.parseText ? call.parseText(res.text) : JSON.parse(res.text);
     } catch {
       const what = res.text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
       throw new IicsInvalidResponseError(`${operation} answered HTTP ${res.status} with ${what}.`, {

@@ -18,6 +18,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body's bytes as received (a binary download such as file ingestion logs). */
+  bytes: Buffer;
 }
 
 /** Answers above this are refused: a list of running jobs is kilobytes; anything this large is not IICS. */
@@ -97,8 +99,8 @@ export class HttpTransport {
         headersTimeout: req.timeoutMs + 1000,
         bodyTimeout: req.timeoutMs + 1000,
       });
-      const text = await readBody(res.body, req.operation, res.statusCode);
-      return { status: res.statusCode, headers: res.headers, text };
+      const bytes = await readBody(res.body, req.operation, res.statusCode);
+      return { status: res.statusCode, headers: res.headers, text: bytes.toString('utf8'), bytes };
     } catch (error) {
       if (error instanceof IicsInvalidResponseError) throw error;
       if (timedOut) {
@@ -150,7 +152,7 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-async function readBody(body: Dispatcher.ResponseData['body'], operation: string, status: number): Promise<string> {
+async function readBody(body: Dispatcher.ResponseData['body'], operation: string, status: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -166,5 +168,5 @@ async function readBody(body: Dispatcher.ResponseData['body'], operation: string
     }
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

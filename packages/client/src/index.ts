@@ -1,4 +1,18 @@
-export { createIicsClient, type IicsClient, type IicsJobsApi, type IicsTaskflowsApi, type IicsTasksApi } from './client.js';
+export { createIicsClient, type IicsClient, type IicsFileIngestionApi, type IicsJobsApi, type IicsTaskflowsApi, type IicsTasksApi } from './client.js';
+export { FILE_INGESTION_PARAMETERS } from './ingestion/parameters.js';
+export { stateFromJobStatus } from './ingestion/status.js';
+export type {
+  FileIngestionFile,
+  FileIngestionLogs,
+  FileIngestionParameters,
+  FileIngestionStartRequest,
+  FileIngestionState,
+  FileIngestionStatus,
+  FileIngestionTaskSelector,
+  FileIngestionValue,
+  FileIngestionWaitOptions,
+  StartedFileIngestion,
+} from './ingestion/types.js';
 export type { StartTaskflowRequest } from './taskflows/checks.js';
 export type { TaskflowAuth } from './taskflows/options.js';
 export type { TaskflowState, TaskflowStatus, TaskflowStep } from './taskflows/status.js';
@@ -40,6 +54,7 @@ export {
   type JobState,
   type JobStatus,
 } from './status.js';
-export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions } from './wait.js';
+export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions, type WaitResult } from './wait.js';
+export { DEFAULT_FALLBACK_POLL_INTERVAL_MS, type CompletionSource } from './completions.js';
 export { backoffDelay } from './retry.js';
 export { easternToUtc } from './time.js';

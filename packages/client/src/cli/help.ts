@@ -33,9 +33,12 @@ Commands:
   status    show the state of one run
   stop      stop a running task
   resume    resume a suspended advanced taskflow
+  logs      download the log files of a file ingestion job (MI_TASK)
 
 Advanced taskflows: iics-job run --task-type TASKFLOW --api-name NAME [--input key=value ...]
   (and status, stop, resume with --run-id); see "iics-job resume --help".
+
+File ingestion and replication tasks: "iics-job run --task-type MI_TASK --help".
 
 Run "iics-job <command> --help" for a command's options.
 

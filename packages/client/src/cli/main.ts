@@ -8,6 +8,8 @@ import { MAIN_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, STOP_HELP } from './help
 import { Reporter, type CliStream } from './output.js';
 import { runTaskflowCli } from './taskflow.js';
 import { TASKFLOW_HELP } from './taskflow-args.js';
+import { isFileIngestionCommand, parseFileIngestionCommand } from './file-ingestion-args.js';
+import { runFileIngestionCommand } from './file-ingestion.js';
 import type { JobStatus } from '../status.js';
 
 export interface CliIo {
@@ -27,6 +29,8 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   const env = io.env ?? process.env;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
+
+  if (isFileIngestionCommand(argv)) return fileIngestionMain(argv, { env, stdout, stderr, ...(io.signal ? { signal: io.signal } : {}), dispatcher: io.dispatcher });
 
   let parsed: Parsed;
   try {
@@ -170,4 +174,28 @@ function stderrLogger(stderr: CliStream): IicsLogger {
   const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     void stderr.write(`[${level}] ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}\n`);
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/** `--task-type MI_TASK` and `logs`: parsed and run on their own (see file-ingestion.ts). */
+async function fileIngestionMain(
+  argv: readonly string[],
+  io: { env: Record<string, string | undefined>; stdout: CliStream; stderr: CliStream; signal?: AbortSignal; dispatcher: Dispatcher | undefined },
+): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseFileIngestionCommand(argv);
+  } catch (error) {
+    return usage(io.stderr, error);
+  }
+  if (cmd.command === 'help') {
+    io.stdout.write(cmd.text);
+    return EXIT.SUCCESS;
+  }
+  return runFileIngestionCommand(cmd, {
+    stdout: io.stdout as CliStream & { write(chunk: string | Uint8Array): unknown },
+    stderr: io.stderr,
+    ...(io.signal ? { signal: io.signal } : {}),
+    makeClient: (common) => clientFromEnv(io.env, common.requestTimeoutMs, common.verbose ? stderrLogger(io.stderr) : undefined, io.dispatcher),
+    usage: (error) => usage(io.stderr, error),
+  });
 }

@@ -206,7 +206,7 @@ export class Taskflows {
     this.#logger.info?.('Resumed IICS taskflow run', { runId: id, skipFault: options.skipFault === true });
   }
 
-  #call<T>(call: Omit<ApiCall<T>, 'family' | 'target' | 'decode'>): Promise<T> {
+  #call<T>(call: Omit<ApiCall<T>, 'family' | 'target' | 'decode' | 'parseText'>): Promise<T> {
     const target: CallTarget = {
       needsSession: this.#target.needsSession,
       headers: this.#target.headers,
@@ -215,6 +215,6 @@ export class Taskflows {
         return new URL(`${base.href.replace(/\/+$/, '')}${call.path}`);
       },
     };
-    return this.#api.call<T>({ ...call, family: 'v3', target, decode: parseJsonKeepingRunIds });
+    return this.#api.call<T>({ ...call, family: 'v3', target, parseText: parseJsonKeepingRunIds });
   }
 }

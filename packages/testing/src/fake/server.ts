@@ -15,12 +15,16 @@ import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from '.
 import { jobRoute, stopRoute } from './routes/job.js';
 import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
 import { lookupRoute } from './routes/lookup.js';
+import { INGESTION_ROUTE_DEFINITIONS } from './ingestion/routes.js';
+import { IngestionEngine } from './ingestion/runs.js';
 import { errorLogRoute, sessionLogRoute } from './logs/routes.js';
 import { sendFile } from './logs/send.js';
 import { RunEngine, type RunRecord } from './runs.js';
 import { SessionStore } from './sessions.js';
 import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
 import { TimerGroup } from './timers.js';
+import { checkIngestionOptions } from './ingestion/options.js';
+import type { FakeIngestionOptions } from './ingestion/types.js';
 import { TaskflowCatalog, defaultTaskflowDefinitions, isTaskflowDefinition } from './taskflows/catalog.js';
 import { TaskflowEngine } from './taskflows/engine.js';
 import { TASKFLOW_ROUTES } from './taskflows/routes.js';
@@ -46,6 +50,7 @@ const ROUTES: readonly RouteDefinition[] = [
   sessionLogRoute,
   errorLogRoute,
   lookupRoute,
+  ...INGESTION_ROUTE_DEFINITIONS,
   ...TASKFLOW_ROUTES,
 ];
 
@@ -107,6 +112,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     for (const waiter of idleWaiters) waiter.resolve();
   }
 
+  const ingestion = new IngestionEngine(timers, settings.fileIngestion.firstRunId);
   const stable = new Map<string, string>();
   const server = http.createServer();
   const ctx: FakeContext = {
@@ -120,6 +126,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     sessions: new SessionStore(clock, settings.sessionIdleMs),
     catalog,
     engine,
+    ingestion,
+    ingestionForm: { runIdKey: settings.fileIngestion.runIdKey, runIdType: settings.fileIngestion.runIdType },
     loginFailureStatus: settings.loginFailureStatus,
     lookupMissing: settings.lookupMissing,
     taskflows,
@@ -216,10 +224,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     let username: string | undefined;
     let sessionId: string | undefined;
     if (def.auth) {
-      sessionId = headerValue(req.headers.icsessionid) ?? headerValue(req.headers['infa-session-id']);
+      sessionId = def.sessionHeader
+        ? headerValue(req.headers[def.sessionHeader])
+        : (headerValue(req.headers.icsessionid) ?? headerValue(req.headers['infa-session-id']));
       username = sessionId === undefined ? undefined : ctx.sessions.use(sessionId);
       if (username === undefined) {
-        const message = sessionId === undefined ? 'A session id is required: send the icSessionId or INFA-SESSION-ID header.' : 'The session id is not valid or has expired. Log in again.';
+        const message = sessionId === undefined ? `A session id is required: send the ${def.sessionHeader ? def.sessionHeader.toUpperCase() : 'icSessionId or INFA-SESSION-ID'} header.` : 'The session id is not valid or has expired. Log in again.';
         return answer(res, record, family, familyError(family, 401, ERROR_CODES.invalidSession, message));
       }
     }
@@ -258,7 +268,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       });
       return;
     }
-    const problem = def && result.status >= 200 && result.status < 300 ? checkSuccess(def, result.body) : checkError(family, result.body);
+    const problem = def && result.status >= 200 && result.status < 300 ? checkSuccess(def, result.raw ? undefined : result.body) : checkError(family, result.body);
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');
@@ -269,7 +279,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
+    // A deep accept queue: thousands of clients connecting at once must wait, not be reset.
+    server.listen({ port: settings.port, host: settings.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -304,6 +315,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     tasks: catalog.list,
     requests,
     runs: engine.views,
+    fileIngestionRuns: ingestion.views,
     violations,
     addTask: (definition) => catalog.add(definition, 'task'),
     taskflows: taskflows.catalog.list,
@@ -326,6 +338,10 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     waitForCallbacks(waitOptions = {}) {
       if (callbacksIdle()) return Promise.resolve();
       return waitFor<void, IdleWaiter>(idleWaiters, waitOptions.signal, closing.signal, (resolve, reject) => ({ resolve, reject }));
+    },
+    waitForFileIngestionRun(runId, waitOptions = {}) {
+      if (typeof runId !== 'string') return Promise.reject(new TypeError(`waitForFileIngestionRun: runId must be a string, got ${typeof runId}`));
+      return ingestion.waitFor(runId, waitOptions.signal, closing.signal);
     },
     faults: faults.api(() => ctx.sessions.endAll()),
     close,
@@ -375,6 +391,12 @@ function checkError(family: ErrorFamily, body: unknown): string | undefined {
 }
 
 function sendResult(res: http.ServerResponse, result: RouteResult): void {
+  if (result.raw) {
+    const body = typeof result.raw.body === 'string' ? Buffer.from(result.raw.body, 'utf8') : result.raw.body;
+    res.writeHead(result.status, { 'content-type': result.raw.contentType, 'content-length': body.byteLength });
+    res.end(body);
+    return;
+  }
   if (result.status === 204) {
     res.writeHead(204);
     res.end();
@@ -460,6 +482,7 @@ interface Settings {
   loginFailureStatus: 400 | 401 | 403;
   lookupMissing: 'error' | 'omit';
   maxRecorded: number;
+  fileIngestion: Required<FakeIngestionOptions>;
   taskflowRunIds: 'number' | 'string';
   sessionLogFormat: 'text' | 'zip';
 }
@@ -512,6 +535,7 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
     loginFailureStatus,
     lookupMissing,
     maxRecorded,
+    fileIngestion: checkIngestionOptions(options.fileIngestion),
     sessionLogFormat,
   };
 }

@@ -125,7 +125,13 @@ export class ApiClient {
     const base = call.family === 'mft' ? session!.baseUrl.replace(/\/saas$/i, '') : session?.baseUrl;
     const url = call.target ? call.target.url(session) : new URL(`${base}${call.path}`);
     for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
-    const auth = call.target ? call.target.headers(session) : call.family === 'v2' ? { icSessionId: session!.id } : { 'INFA-SESSION-ID': session!.id };
+    const auth = call.target
+      ? call.target.headers(session)
+      : call.family === 'v2'
+        ? { icSessionId: session!.id }
+        : call.family === 'v3'
+          ? { 'INFA-SESSION-ID': session!.id }
+          : { 'IDS-SESSION-ID': session!.id };
     return this.#http.send({
       method: call.method,
       url,

@@ -60,7 +60,7 @@ describe('command line', () => {
 
   test.each([
     [['run', '--task-name', 'X'], '--task-type is required'],
-    [['run', '--task-name', 'X', '--task-type', 'BOGUS'], 'must be one of DMASK, DRS, DSS, MTT, PCS, WORKFLOW, TASKFLOW'],
+    [['run', '--task-name', 'X', '--task-type', 'BOGUS'], 'must be one of DMASK, DRS, DSS, MTT, PCS, WORKFLOW'],
     [['run', '--task-name', 'X', '--task-type', 'TASKFLOW'], 'names the taskflow with --api-name (not --task-name)'],
     [['run', '--task-type', 'MTT'], 'Name the task'],
     [['run', '--task-name', 'X', '--task-id', 'Y', '--task-type', 'MTT'], 'one way only'],

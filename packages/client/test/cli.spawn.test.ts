@@ -122,7 +122,7 @@ describe('usage', () => {
     const server = await fake();
     const result = await runBin(['run', '--task-name', 'MT_Load', '--task-type', 'BOGUS'], envFor(server));
     expect(result.code).toBe(64);
-    expect(result.stderr).toContain('--task-type must be one of DMASK, DRS, DSS, MTT, PCS, WORKFLOW, TASKFLOW');
+    expect(result.stderr).toContain('--task-type must be one of DMASK, DRS, DSS, MTT, PCS, WORKFLOW');
     expect(result.stderr).toContain('Usage: iics-job');
     expect(result.stdout).toBe('');
     expect(server.requests).toHaveLength(0);

@@ -6,7 +6,7 @@ const refused = (tasks: unknown[]) => startFakeIics({ tasks: tasks as FakeTaskDe
 describe('task definitions are checked: an unknown key or value is an error naming it', () => {
   test('a misspelt key (outcom) is refused instead of running to SUCCESS', async () => {
     await expect(refused([{ name: 'MT_Load', type: 'MTT', outcom: 'failed' }])).rejects.toThrow(
-      /tasks\[0\]\.outcom is not a key of a MTT task definition; the keys are name, type, id, federatedId, path, durationMs, queuedMs, outcome, parallel/,
+      /tasks\[0\]\.outcom is not a key of a MTT task definition; the keys are name, type, id, federatedId, path, durationMs, queuedMs, outcome, parallel, sessionLogBytes/,
     );
   });
 

@@ -3,7 +3,7 @@ import { MI_TASK_KEYS } from './ingestion/tasks.js';
 // The keys a task definition may have, per task type. A definition with any other key is refused
 // with an error naming it: a misspelt `outcom: 'failed'` would otherwise run to SUCCESS and a test
 // would pass for the wrong reason. A new task type adds its row here.
-const V2_TASK_KEYS = ['name', 'type', 'id', 'federatedId', 'path', 'durationMs', 'queuedMs', 'outcome', 'parallel'] as const;
+const V2_TASK_KEYS = ['name', 'type', 'id', 'federatedId', 'path', 'durationMs', 'queuedMs', 'outcome', 'parallel', 'sessionLogBytes'] as const;
 
 export const TASK_DEFINITION_KEYS: Readonly<Record<string, readonly string[]>> = {
   DMASK: V2_TASK_KEYS,

@@ -32,6 +32,7 @@ export {
   IicsInvalidArgumentError,
   IicsInvalidResponseError,
   IicsNetworkError,
+  IicsRunNotFoundError,
   IicsTaskNotFoundError,
   IicsTimeoutError,
   IicsWaitTimeoutError,

@@ -3,6 +3,9 @@ import { ApiClient } from './api.js';
 import { IicsClientClosedError } from './errors.js';
 import { HttpTransport } from './http.js';
 import { Jobs, type StartJobRequest, type StartedJob, type StatusOptions, type StopJobRequest } from './jobs.js';
+import { latestRun, type LatestRunRequest } from './jobs/latest.js';
+import { SessionLogs, type JobLog, type LogWriter, type PipedFile } from './jobs/log.js';
+import { buildReport, type JobReport, type ReportOptions } from './jobs/report.js';
 import { TaskLookup, type CallOptions, type TaskInfo, type TaskLookupRequest } from './lookup.js';
 import { resolveOptions, type ApiVersion, type IicsClientOptions } from './options.js';
 import { Secrets } from './secrets.js';
@@ -17,6 +20,14 @@ export interface IicsJobsApi {
   status(ref: JobRef, options?: StatusOptions): Promise<JobStatus>;
   wait(ref: JobRef, options?: WaitOptions): Promise<JobStatus>;
   run(request: StartJobRequest, options?: WaitOptions): Promise<JobStatus>;
+  /** The session log of an ended run; for a linear taskflow, of each of its tasks. A zip answer is unpacked. */
+  log(ref: JobRef, options?: CallOptions): Promise<JobLog>;
+  /** Like `log`, but the text goes to `writer` as it arrives and is not kept: for logs of any size. */
+  pipeLog(ref: JobRef, writer: LogWriter, options?: CallOptions): Promise<PipedFile[]>;
+  /** The status, the error message, the rows of each transformation and the session log's last lines. */
+  report(ref: JobRef, options?: ReportOptions): Promise<JobReport>;
+  /** The newest ended run of a task named by name or path, from the activity log. */
+  latestRun(request: LatestRunRequest, options?: CallOptions): Promise<JobRef & { taskName: string }>;
 }
 
 export interface IicsTasksApi {
@@ -52,6 +63,7 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
   const api = new ApiClient(resolved, http, sessions, secrets);
   const lookup = new TaskLookup(api, resolved.logger);
   const jobs = new Jobs(api, lookup, resolved.logger);
+  const logs = new SessionLogs(api);
   const summary = `IicsClient { loginUrl: '${resolved.loginUrl.origin}', apiVersion: '${resolved.apiVersion}', username: '${resolved.username}' }`;
 
   // Every public method refuses to run once the client is closed.
@@ -69,6 +81,10 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
       status: open((ref: JobRef, o?: StatusOptions) => jobs.status(ref, o)),
       wait: open((ref: JobRef, o?: WaitOptions) => jobs.wait(ref, o)),
       run: open((request: StartJobRequest, o?: WaitOptions) => jobs.run(request, o)),
+      log: open((ref: JobRef, o?: CallOptions) => logs.log(ref, o)),
+      pipeLog: open((ref: JobRef, writer: LogWriter, o?: CallOptions) => logs.pipe(ref, writer, o)),
+      report: open((ref: JobRef, o?: ReportOptions) => buildReport(api, logs, (r, c) => jobs.status(r, c), ref, o)),
+      latestRun: open((request: LatestRunRequest, o?: CallOptions) => latestRun(api, request, o)),
     } satisfies IicsJobsApi),
     tasks: Object.freeze({
       lookup: open((request: TaskLookupRequest, o?: CallOptions) => lookup.lookup(request, o)),

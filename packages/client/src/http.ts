@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { IicsAbortedError, IicsClientClosedError, IicsInvalidResponseError, IicsNetworkError, IicsTimeoutError } from './errors.js';
+import { IicsAbortedError, IicsClientClosedError, IicsError, IicsInvalidResponseError, IicsNetworkError, IicsTimeoutError } from './errors.js';
 import type { Secrets } from './secrets.js';
 
 export interface HttpRequest {
@@ -18,6 +18,14 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+}
+
+/** An answer whose body is still to be read: `body` as a stream, or `text()` (with the size limit). */
+export interface HttpStreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Buffer | string> & { destroy(error?: Error): unknown };
+  text(): Promise<string>;
 }
 
 /** Answers above this are refused: a list of running jobs is kilobytes; anything this large is not IICS. */
@@ -62,6 +70,11 @@ export class HttpTransport {
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
+    return this.exchange(req, async (res) => ({ status: res.status, headers: res.headers, text: await res.text() }));
+  }
+
+  /** Sends one request and hands the answer to `read`; the deadline and the signal cover reading it too. */
+  async exchange<T>(req: HttpRequest, read: (res: HttpStreamResponse) => Promise<T>): Promise<T> {
     if (this.#closed) throw new IicsClientClosedError();
     if (req.signal?.aborted) throw abortedError(req.operation, req.signal.reason);
 
@@ -97,10 +110,19 @@ export class HttpTransport {
         headersTimeout: req.timeoutMs + 1000,
         bodyTimeout: req.timeoutMs + 1000,
       });
-      const text = await readBody(res.body, req.operation, res.statusCode);
-      return { status: res.statusCode, headers: res.headers, text };
+      try {
+        return await read({
+          status: res.statusCode,
+          headers: res.headers,
+          body: res.body,
+          text: () => readBody(res.body, req.operation, res.statusCode),
+        });
+      } finally {
+        // A reader that stopped early (or failed) must not leave the connection half read.
+        if (!res.body.readableEnded) res.body.destroy();
+      }
     } catch (error) {
-      if (error instanceof IicsInvalidResponseError) throw error;
+      if (error instanceof IicsError && !timedOut) throw error;
       if (timedOut) {
         throw new IicsTimeoutError(`${req.operation} got no complete answer within ${req.timeoutMs} ms.`, {
           timeoutMs: req.timeoutMs,

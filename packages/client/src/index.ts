@@ -17,6 +17,7 @@ export {
   IicsError,
   IicsInvalidArgumentError,
   IicsInvalidResponseError,
+  IicsLogNotFoundError,
   IicsNetworkError,
   IicsTaskNotFoundError,
   IicsTimeoutError,
@@ -27,6 +28,9 @@ export {
 } from './errors.js';
 export type { StartJobRequest, StartedJob, StatusOptions, StopJobRequest, TaskSelector } from './jobs.js';
 export type { CallOptions, TaskInfo, TaskLookupRequest } from './lookup.js';
+export type { JobLog, LogWriter, PipedFile, TaskLog } from './jobs/log.js';
+export type { JobReport, ReportOptions, TaskReport, TransformationRows } from './jobs/report.js';
+export type { LatestRunRequest } from './jobs/latest.js';
 export {
   stateFromExecutionState,
   stateFromLogState,

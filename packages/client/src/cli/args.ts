@@ -4,6 +4,7 @@ import type { TaskSelector } from '../jobs.js';
 import { MAX_TIMEOUT_MS } from '../options.js';
 import { MAX_WAIT_MS } from '../wait.js';
 import { formatDuration, parseDuration } from './duration.js';
+import type { RunSelector } from './log-command.js';
 
 /** A usage mistake: exit 64 with a short help. */
 export class UsageError extends Error {
@@ -17,7 +18,7 @@ export interface CommonArgs {
 }
 
 export type Parsed =
-  | { command: 'help'; topic: 'main' | 'run' | 'status' | 'stop' }
+  | { command: 'help'; topic: 'main' | 'run' | 'status' | 'stop' | 'log' | 'report' }
   | { command: 'version' }
   | ({
       command: 'run';
@@ -28,7 +29,11 @@ export type Parsed =
       wait: boolean;
       pollIntervalMs?: number;
       timeoutMs?: number;
+      /** No output at all, only the exit code (and errors on stderr). */
+      quiet: boolean;
     } & CommonArgs)
+  | ({ command: 'log'; run: RunSelector } & CommonArgs)
+  | ({ command: 'report'; run: RunSelector; lines?: number } & CommonArgs)
   | ({ command: 'status'; taskId: string; runId: number } & CommonArgs)
   | ({ command: 'stop'; task: TaskSelector; taskType: TaskTypeName; cleanStop: boolean } & CommonArgs);
 
@@ -59,8 +64,11 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
       return parseStatus(rest);
     case 'stop':
       return parseStop(rest);
+    case 'log':
+    case 'report':
+      return parseLogOrReport(command, rest);
     default:
-      throw new UsageError(`Unknown command "${command}"; the commands are run, status and stop.`);
+      throw new UsageError(`Unknown command "${command}"; the commands are run, status, stop, log and report.`);
   }
 }
 
@@ -74,6 +82,7 @@ function parseRun(argv: string[]): Parsed {
     'no-wait': { type: 'boolean' },
     'poll-interval': { type: 'string' },
     timeout: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (values.help) return { command: 'help', topic: 'run' };
   const name = str(values['param-file-name']);
@@ -91,6 +100,7 @@ function parseRun(argv: string[]): Parsed {
     task: selector(values),
     taskType: taskType(values['task-type']),
     wait,
+    quiet: values.quiet === true,
     ...(callbackURL !== undefined ? { callbackURL } : {}),
     ...(name !== undefined && dir !== undefined ? { parameterFile: { name, dir } } : {}),
     ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
@@ -110,6 +120,46 @@ function parseStatus(argv: string[]): Parsed {
     throw new UsageError(`--run-id must be a whole number (got "${runIdText}").`);
   }
   return { command: 'status', taskId, runId: Number(runIdText), ...common(values) };
+}
+
+/** `log` and `report`: a run by --task-id and --run-id, or the newest ended run of --task-name / --path. */
+function parseLogOrReport(command: 'log' | 'report', argv: string[]): Parsed {
+  const values = parse(argv, {
+    ...COMMON,
+    'task-id': { type: 'string' },
+    'run-id': { type: 'string' },
+    'task-name': { type: 'string' },
+    path: { type: 'string' },
+    'task-type': { type: 'string' },
+    ...(command === 'report' ? { lines: { type: 'string' } } : {}),
+  });
+  if (values.help) return { command: 'help', topic: command };
+  if (command === 'log' && values.json) throw new UsageError('log prints the log itself; --json is for report.');
+  const taskId = str(values['task-id']);
+  const runIdText = str(values['run-id']);
+  const named = (['task-name', 'path'] as const).filter((flag) => str(values[flag]) !== undefined);
+  let run: RunSelector;
+  if (taskId !== undefined || runIdText !== undefined) {
+    if (named.length > 0) throw new UsageError(`Name the run by --task-id and --run-id, or the task by --${named[0]} (its newest run), not both.`);
+    if (!taskId) throw new UsageError(`${command} needs --task-id with --run-id.`);
+    if (runIdText === undefined) throw new UsageError(`${command} needs --run-id with --task-id (or --task-name for the newest run).`);
+    if (!/^\d+$/.test(runIdText) || !Number.isSafeInteger(Number(runIdText))) throw new UsageError(`--run-id must be a whole number (got "${runIdText}").`);
+    run = { taskId, runId: Number(runIdText) };
+  } else {
+    if (named.length !== 1) throw new UsageError(`${command} needs --task-id and --run-id, or one of --task-name or --path (its newest run).`);
+    const value = str(values[named[0]!])!;
+    if (value.trim() === '') throw new UsageError(`--${named[0]} needs a value.`);
+    const type = values['task-type'] === undefined ? {} : { taskType: taskType(values['task-type']) };
+    run = named[0] === 'path' ? { path: value, ...type } : { taskName: value, ...type };
+  }
+  const linesText = str(values.lines);
+  if (linesText !== undefined && (!/^\d+$/.test(linesText) || Number(linesText) > 10_000)) {
+    throw new UsageError(`--lines must be a whole number from 0 to 10000 (got "${linesText}").`);
+  }
+  const common_ = common(values);
+  return command === 'log'
+    ? { command, run, ...common_ }
+    : { command, run, ...(linesText !== undefined ? { lines: Number(linesText) } : {}), ...common_ };
 }
 
 function parseStop(argv: string[]): Parsed {

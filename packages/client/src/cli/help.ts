@@ -1,4 +1,5 @@
 import { TASK_TYPES } from '@iics-jobs/schema';
+import { RUN_REPORT_LINES } from './report-format.js';
 
 const TASK = `  --task-name NAME         the task's name (Default folder)
   --task-id ID             the v2 task id (Default folder)
@@ -32,6 +33,8 @@ Commands:
   run       start a task or linear taskflow and wait for its end
   status    show the state of one run
   stop      stop a running task
+  log       print the session log of a run
+  report    why a run failed: its error, rows per transformation, the log's last lines
 
 Run "iics-job <command> --help" for a command's options.
 
@@ -51,7 +54,11 @@ ${TASK}
   --no-wait                exit 2 right after the start
   --poll-interval DUR      time between polls (default 10s)
   --timeout DUR            stop waiting after DUR and exit 6 (default: wait for the end)
+  -q, --quiet              print nothing, not even the report of a failed run: only the exit code
 ${COMMON}
+
+A run that ends FAILED or WARNING is followed by a short report: its error, the rows of each
+transformation and the last ${RUN_REPORT_LINES} lines of its session log.
 
 Durations: 500ms, 10s, 5m, 2h, 1h30m, or a number of seconds.
 
@@ -86,8 +93,43 @@ ${ENV}
 ${EXITS}
 `;
 
+const RUN_SELECTOR = `  --task-id ID --run-id N  the run ("run" printed both)
+  --task-name NAME         or: the newest ended run of this task (in the last 1000 activity log entries)
+  --path PATH              or: the same, by path (matched by its last part, the task name)
+  --task-type TYPE         with --task-name or --path: only runs of this type`;
+
+export const LOG_HELP = `Usage: iics-job log (--task-id I --run-id R | --task-name N | --path P) [options]
+
+Prints the session log of an ended run on stdout as it arrives (a zip answer is unpacked). For a
+linear taskflow, the log of each of its tasks, each under a "==> name run N: file <==" line.
+Exits 5 when the run has no log (not ended, or no such run).
+
+${RUN_SELECTOR}
+  --request-timeout DUR    timeout of one request to IICS (default 60s; a large log needs its whole download within it)
+  --verbose                log requests, retries and re-logins to stderr
+  -h, --help               this help
+
+${ENV}
+`;
+
+export const REPORT_HELP = `Usage: iics-job report (--task-id I --run-id R | --task-name N | --path P) [--lines N] [options]
+
+Why a run failed: its state, error message, the rows of each transformation, and the last lines of
+its session log (of each task, for a linear taskflow). Exits like "status": 0/1/3 for an ended run.
+
+${RUN_SELECTOR}
+  --lines N                log lines to show from the end (default 20; 0: none)
+${COMMON}
+
+${ENV}
+
+${EXITS}
+`;
+
 export const SHORT_USAGE = `Usage: iics-job run    (--task-name N | --task-id I | --federated-id F | --path P) --task-type T [--no-wait] [--timeout DUR] [--json]
        iics-job status --task-id I --run-id R [--json]
        iics-job stop   (--task-name N | --task-id I | --federated-id F | --path P) --task-type T [--clean] [--json]
+       iics-job log    (--task-id I --run-id R | --task-name N | --path P)
+       iics-job report (--task-id I --run-id R | --task-name N | --path P) [--lines N] [--json]
 Run "iics-job <command> --help" for details.
 `;

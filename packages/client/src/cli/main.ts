@@ -4,7 +4,9 @@ import { IicsInvalidArgumentError, IicsWaitTimeoutError } from '../errors.js';
 import { CLIENT_VERSION, type IicsLogger } from '../options.js';
 import { parseCommandLine, UsageError, type Parsed } from './args.js';
 import { EXIT, exitCodeForError, exitCodeForState, type ExitCode } from './exit-codes.js';
-import { MAIN_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, STOP_HELP } from './help.js';
+import { LOG_HELP, MAIN_HELP, REPORT_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, STOP_HELP } from './help.js';
+import { runLog } from './log-command.js';
+import { printRunReport, runReport } from './report-command.js';
 import { Reporter, type CliStream } from './output.js';
 
 export interface CliIo {
@@ -17,7 +19,9 @@ export interface CliIo {
   dispatcher?: Dispatcher;
 }
 
-const HELP = { main: MAIN_HELP, run: RUN_HELP, status: STATUS_HELP, stop: STOP_HELP } as const;
+const HELP = { main: MAIN_HELP, run: RUN_HELP, status: STATUS_HELP, stop: STOP_HELP, log: LOG_HELP, report: REPORT_HELP } as const;
+// `run --quiet`: nothing on stdout; `log`: stdout holds the log alone, errors go to stderr only.
+const SILENT = { write: () => true };
 
 /** Runs `iics-job` with `argv` (without node and the script) and returns the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
@@ -40,7 +44,8 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     return EXIT.SUCCESS;
   }
 
-  const reporter = new Reporter(stdout, stderr, parsed.json);
+  const silent = (parsed.command === 'run' && parsed.quiet) || parsed.command === 'log';
+  const reporter = new Reporter(silent ? SILENT : stdout, stderr, parsed.json);
   let client: IicsClient;
   try {
     client = clientFromEnv(env, parsed.requestTimeoutMs, parsed.verbose ? stderrLogger(stderr) : undefined, io.dispatcher);
@@ -80,6 +85,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
           );
           const code = exitCodeForState(final.state, final.terminal);
           reporter.finished(final, code);
+          if (!parsed.quiet) await printRunReport(client, final, reporter.json, stdout, stderr, io.signal);
           return code;
         } catch (error) {
           if (error instanceof IicsWaitTimeoutError) {
@@ -94,6 +100,18 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
         const code = exitCodeForState(status.state, status.terminal);
         reporter.status(status, code);
         return code;
+      }
+      case 'log': {
+        await runLog(client, { run: parsed.run, ...(io.signal ? { signal: io.signal } : {}) }, stdout);
+        return EXIT.SUCCESS;
+      }
+      case 'report': {
+        const report = await runReport(
+          client,
+          { run: parsed.run, json: parsed.json, ...(parsed.lines !== undefined ? { lines: parsed.lines } : {}), ...(io.signal ? { signal: io.signal } : {}) },
+          stdout,
+        );
+        return exitCodeForState(report.state, report.terminal);
       }
       case 'stop': {
         const answer = await client.jobs.stop(

@@ -40,8 +40,11 @@ describe('the built package after a version bump', () => {
     writeFileSync(`${dir}/package.json`, JSON.stringify({ ...pkg, version: BUMPED }, null, 2));
     cpSync(`${packageDir}dist`, `${dir}/dist`, { recursive: true, filter: (src) => !src.endsWith('.tsbuildinfo') });
     mkdirSync(`${dir}/node_modules/@iics-jobs`, { recursive: true });
-    const undici = [`${packageDir}node_modules/undici`, `${repoRoot}node_modules/undici`].find((p) => existsSync(p))!;
-    symlinkSync(undici, `${dir}/node_modules/undici`, 'dir');
+    // Every third-party dependency the package declares (undici, fflate, ...), from wherever npm put it.
+    for (const name of Object.keys(pkg.dependencies as Record<string, string>).filter((n) => !n.startsWith('@iics-jobs/'))) {
+      const installed = [`${packageDir}node_modules/${name}`, `${repoRoot}node_modules/${name}`].find((p) => existsSync(p))!;
+      symlinkSync(installed, `${dir}/node_modules/${name}`, 'dir');
+    }
     symlinkSync(`${repoRoot}packages/schema`, `${dir}/node_modules/@iics-jobs/schema`, 'dir');
   }, 60_000);
   afterAll(() => {

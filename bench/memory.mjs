@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { startChild } from './lib/child.mjs';
 import { median } from './lib/stats.mjs';
-import { pairedRatio, row } from './lib/table.mjs';
+import { cpuPer, pairedRatio, row } from './lib/table.mjs';
 
 const WORKER = fileURLToPath(new URL('./workers/memory-worker.mjs', import.meta.url));
 const MB = 1024 * 1024;
@@ -11,13 +11,14 @@ const KINDS = ['store', 'set'];
 
 export function settings(quick) {
   // rounds × claimOps stays below keys: see the worker.
-  return quick ? { keys: 100_000, rounds: 1, claimRounds: 3, claimOps: 10_000 } : { keys: 100_000, rounds: 3, claimRounds: 5, claimOps: 15_000 };
+  return quick ? { keys: 100_000, rounds: 1, claimRounds: 2, claimOps: 5_000 } : { keys: 100_000, rounds: 5, claimRounds: 5, claimOps: 15_000 };
 }
 
 export async function runMemoryBench({ quick = false, log = () => {} } = {}) {
   const s = settings(quick);
   const heap = { store: [], set: [] };
   const ops = { store: [], set: [] };
+  const cpu = { store: [], set: [] };
   for (let r = 0; r < s.rounds; r++) {
     for (const kind of r % 2 === 0 ? KINDS : [...KINDS].reverse()) {
       const worker = await startChild(WORKER, { args: [kind, String(s.keys)], execArgv: ['--expose-gc'] });
@@ -28,7 +29,8 @@ export async function runMemoryBench({ quick = false, log = () => {} } = {}) {
         const batches = [];
         await worker.call('claims', { ops: Math.min(2_000, s.claimOps) });
         for (let b = 0; b < s.claimRounds; b++) batches.push(await worker.call('claims', { ops: s.claimOps }));
-        ops[kind].push(median(batches));
+        ops[kind].push(median(batches.map((x) => x.opsPerS)));
+        cpu[kind].push(median(batches.map((x) => x.cpuUsPerOp)));
       } finally {
         await worker.stop();
       }
@@ -42,9 +44,10 @@ export async function runMemoryBench({ quick = false, log = () => {} } = {}) {
       row('5', `memory: heap MB, MemoryStore with ${s.keys.toLocaleString('en-US')} done keys / Set of the keys`, heapMB.store, heapMB.set, 'MB', '<=', 40, { absolute: true }),
       row('5', 'memory: claims/s on the full MemoryStore / Set has()+add()', claimsPerS.store, claimsPerS.set, 'ops/s', undefined, undefined, {
         ratio: pairedRatio(ops.store, ops.set),
+        cpu: cpuPer(cpu.store, cpu.set, 'claim'),
       }),
     ],
-    details: { settings: s, heapGrowthMB: heap, claimsPerS: ops },
+    details: { settings: s, heapGrowthMB: heap, claimsPerS: ops, cpuUsPerClaim: cpu },
     problems: [],
   };
 }

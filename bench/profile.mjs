@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // node bench/profile.mjs <target> [--seconds N]: profiles the side under test of one benchmark with
 // node --cpu-prof (a heap snapshot for memory) and prints the top self-time functions.
-//   receiver [bare|memory|redis|handwritten]  the receiver process under autocannon load (default memory)
+//   receiver [bare|memory|redis|handwritten|octokit]  the receiver process under autocannon load (default memory)
 //   validation                                 parseCallbackUrlResponse in a loop
 //   client [client|undici|fetch]               the process making jobs.status calls (default client)
-//   scale [memory|bare]                        the fake IICS process during 1,000 jobs
+//   scale [memory|bare] [--jobs N]             the fake IICS process during N (1,000) jobs
 //   memory                                     what a MemoryStore with 100,000 done keys holds (heap snapshot)
 //   claims                                     claims on that full store (inlining off, so the store's own
 //                                              functions keep their names instead of melting into the loop)
@@ -19,7 +19,7 @@ import { formatHeapSummary, summarizeHeapSnapshot } from './lib/heapsnapshot.mjs
 import { startRedis } from './lib/redis.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { seconds: { type: 'string', default: '8' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { seconds: { type: 'string', default: '8' }, jobs: { type: 'string', default: '1000' } } });
 const [target, variantArg] = positionals;
 const seconds = Number(values.seconds);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -40,7 +40,7 @@ async function report(title, per) {
 
 switch (target) {
   case 'receiver': {
-    const { load, callbackBodies } = await import('./receiver.mjs');
+    const { load, callbackBodies, OCTOKIT_SECRET } = await import('./receiver.mjs');
     const variant = variantArg ?? 'memory';
     const redis = variant === 'redis' ? await startRedis() : undefined;
     let per;
@@ -48,12 +48,16 @@ switch (target) {
       const server = await startChild(path.join(benchDir, 'servers/receiver-server.mjs'), {
         args: [variant],
         execArgv: cpuProf,
-        env: { ...process.env, ...(redis ? { REDIS_URL: redis.url } : {}) },
+        env: { ...process.env, OCTOKIT_SECRET, ...(redis ? { REDIS_URL: redis.url } : {}) },
       });
-      const result = await load(server.info.url, { connections: 32, durationS: seconds, nextBody: callbackBodies() });
-      const { handled } = await server.call('stats');
+      const before = await server.call('stats');
+      const result = await load(server.info.url, { connections: 32, durationS: seconds, next: callbackBodies({ sign: variant === 'octokit' }).next });
+      const { handled, cpuUs } = await server.call('stats');
       await server.stop();
-      console.log(`receiver ${variant}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms under the profiler\n`);
+      console.log(
+        `receiver ${variant}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ` +
+          `${((cpuUs - before.cpuUs) / Math.max(1, result.ok)).toFixed(0)} µs CPU (process.cpuUsage) per request under the profiler\n`,
+      );
       per = { count: handled, unit: 'request' };
     } finally {
       await redis?.stop();
@@ -104,9 +108,13 @@ switch (target) {
   }
   case 'scale': {
     const { scaleOnce } = await import('./scale.mjs');
-    const result = await scaleOnce(variantArg ?? 'memory', 1000, { fakeExecArgv: cpuProf });
-    console.log(`1000 jobs in ${result.wallMs.toFixed(0)} ms; exactly once: ${result.exactlyOnce}\n`);
-    await report('fake IICS during 1,000 jobs');
+    const jobs = Number(values.jobs);
+    const result = await scaleOnce(variantArg ?? 'memory', jobs, { fakeExecArgv: cpuProf });
+    console.log(
+      `${jobs} jobs in ${result.wallMs.toFixed(0)} ms, ${result.deliveries} deliveries, fake peak RSS ${result.fakeMaxRssMB.toFixed(0)} MB; ` +
+        `exactly once: ${result.exactlyOnce}${result.exactlyOnce ? '' : ` (${result.problems.join('; ')})`}\n`,
+    );
+    await report(`fake IICS during ${jobs} jobs`);
     break;
   }
   case 'memory': {
@@ -131,13 +139,13 @@ switch (target) {
     });
     await worker.call('fill');
     const rates = [];
-    for (let i = 0; i < 5; i++) rates.push(Math.round(await worker.call('claims', { ops: 15_000 })));
+    for (let i = 0; i < 5; i++) rates.push(Math.round((await worker.call('claims', { ops: 15_000 })).opsPerS));
     await worker.stop();
     console.log(`claims/s in 5 batches of 15,000 on the full store: ${rates.join(', ')}\n`);
     await report('MemoryStore: filling it, then the claims');
     break;
   }
   default:
-    console.error('usage: node bench/profile.mjs <receiver|validation|client|scale|memory|claims> [variant] [--seconds N]');
+    console.error('usage: node bench/profile.mjs <receiver|validation|client|scale|memory|claims> [variant] [--seconds N] [--jobs N]');
     process.exit(64);
 }

@@ -1,30 +1,38 @@
-// Benchmark 1: callback receiver throughput and p99 latency under autocannon (in this process)
-// against receivers in child processes, all on 127.0.0.1.
-import { randomBytes } from 'node:crypto';
+// Benchmark 1: callback receiver throughput, p99 latency and CPU per request under autocannon (in
+// this process) against receivers in child processes, all on 127.0.0.1.
+import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startChild } from './lib/child.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { median, percentile, rotation } from './lib/stats.mjs';
-import { pairedRatio, row } from './lib/table.mjs';
+import { cpuPer, pairedRatio, row } from './lib/table.mjs';
 
 const SERVER = fileURLToPath(new URL('./servers/receiver-server.mjs', import.meta.url));
-export const RECEIVER_VARIANTS = ['bare', 'memory', 'redis', 'handwritten'];
-const LABELS = {
-  bare: '(a) express.json() + 200',
-  memory: '(b) ours, MemoryStore',
-  redis: '(c) ours, RedisStore',
-  handwritten: '(d) express.json() + Ajv + Set',
+export const RECEIVER_VARIANTS = ['bare', 'memory', 'redis', 'handwritten', 'octokit'];
+export const OCTOKIT_SECRET = randomBytes(16).toString('hex');
+/** The loads: a server variant and what it is sent. `dedupes`: the server runs its handler once per distinct callback. */
+const CASES = {
+  bare: { server: 'bare', label: '(a) express.json() + 200', dedupes: false },
+  memory: { server: 'memory', label: '(b) ours, MemoryStore', dedupes: true },
+  'memory-dup': { server: 'memory', label: '(b) ours, MemoryStore, 30 % duplicates', dedupes: true, duplicates: 0.3 },
+  redis: { server: 'redis', label: '(c) ours, RedisStore', dedupes: true },
+  handwritten: { server: 'handwritten', label: '(d) express.json() + Ajv + Set', dedupes: true },
+  octokit: { server: 'octokit', label: '(e) @octokit/webhooks createNodeMiddleware', dedupes: false, sign: true },
 };
 
 export function settings(quick) {
   return quick
-    ? { connections: 32, warmupS: 0.5, durationS: 1, rounds: 1 }
-    : { connections: 32, warmupS: 1, durationS: 4, rounds: 5 };
+    ? { connections: 32, warmupS: 0.3, durationS: 0.7, rounds: 1 }
+    : { connections: 32, warmupS: 1, durationS: 3, rounds: 5 };
 }
 
-/** One autocannon run; every request carries a callback never sent before (unique objectId/runId). */
-export async function load(url, { connections, durationS, nextBody }) {
+/**
+ * One autocannon run; `next()` gives each request's body (and headers, for a signed case). Every
+ * request carries a callback never sent before, except the share `duplicates` of a case that repeats
+ * one answered long before (IICS's retries, and the cheap path of a dedupe store).
+ */
+export async function load(url, { connections, durationS, next }) {
   const latencies = [];
   let ok = 0;
   let other = 0;
@@ -40,7 +48,9 @@ export async function load(url, { connections, durationS, nextBody }) {
     requests: [
       {
         setupRequest(request) {
-          request.body = nextBody();
+          const { body, headers } = next();
+          request.body = body;
+          if (headers) request.headers = { ...request.headers, ...headers };
           return request;
         },
       },
@@ -65,71 +75,132 @@ export async function load(url, { connections, durationS, nextBody }) {
   };
 }
 
-export function callbackBodies() {
-  // A fresh objectId per process run and a counter per request: every callback is new to every store.
+/**
+ * A source of request bodies: `next()` → { body, headers? }; `unique` counts the distinct callbacks
+ * handed out. Duplicates repeat the callback of 512 requests before (long answered with 32 connections).
+ */
+export function callbackBodies({ duplicates = 0, sign = false } = {}) {
+  // A fresh objectId per source and a counter per request: every callback is new to every store.
   const objectId = `0119Y4${randomBytes(7).toString('hex').toUpperCase()}`;
+  const ring = new Array(1024);
   let runId = 0;
-  return () =>
-    `{"@type":"callbackUrlResponse","endTime":"2024-02-27T18:57:52.000Z","objectId":"${objectId}","objectName":"MT_Load_Orders","runId":${++runId},"status":"COMPLETED"}`;
+  let sent = 0;
+  const source = {
+    unique: 0,
+    next() {
+      sent += 1;
+      let body;
+      if (duplicates > 0 && sent > 600 && (sent % 100) / 100 < duplicates) {
+        body = ring[(sent - 512) & 1023];
+      } else {
+        source.unique += 1;
+        body = `{"@type":"callbackUrlResponse","endTime":"2024-02-27T18:57:52.000Z","objectId":"${objectId}","objectName":"MT_Load_Orders","runId":${++runId},"status":"COMPLETED"}`;
+      }
+      ring[sent & 1023] = body;
+      if (!sign) return { body };
+      return {
+        body,
+        headers: {
+          'x-github-event': 'workflow_run',
+          'x-github-delivery': `${objectId}-${sent}`,
+          'x-hub-signature-256': `sha256=${createHmac('sha256', OCTOKIT_SECRET).update(body).digest('hex')}`,
+        },
+      };
+    },
+  };
+  return source;
 }
 
 export async function runReceiverBench({ quick = false, log = () => {} } = {}) {
   const s = settings(quick);
   const redis = await startRedis();
   const servers = {};
+  const caseNames = Object.keys(CASES);
   try {
     for (const variant of RECEIVER_VARIANTS) {
-      servers[variant] = await startChild(SERVER, { args: [variant], env: { ...process.env, REDIS_URL: redis.url } });
+      servers[variant] = await startChild(SERVER, { args: [variant], env: { ...process.env, REDIS_URL: redis.url, OCTOKIT_SECRET } });
     }
-    const bodies = Object.fromEntries(RECEIVER_VARIANTS.map((v) => [v, callbackBodies()]));
-    for (const variant of RECEIVER_VARIANTS) {
-      await load(servers[variant].info.url, { connections: s.connections, durationS: s.warmupS, nextBody: bodies[variant] });
-    }
-    const runs = Object.fromEntries(RECEIVER_VARIANTS.map((v) => [v, []]));
+    const sources = Object.fromEntries(caseNames.map((c) => [c, callbackBodies(CASES[c])]));
+    const measure = async (name, durationS) => {
+      const c = CASES[name];
+      const server = servers[c.server];
+      const source = sources[name];
+      const uniqueBefore = source.unique;
+      const before = await server.call('stats');
+      const result = await load(server.info.url, { connections: s.connections, durationS, next: source.next });
+      const after = await server.call('stats');
+      result.handled = after.handled - before.handled;
+      result.unique = source.unique - uniqueBefore;
+      result.cpuUsPerRequest = (after.cpuUs - before.cpuUs) / Math.max(1, result.ok);
+      return result;
+    };
+    for (const name of caseNames) await measure(name, s.warmupS);
+    const runs = Object.fromEntries(caseNames.map((c) => [c, []]));
     for (let r = 0; r < s.rounds; r++) {
-      for (const variant of rotation(RECEIVER_VARIANTS, r)) {
-        const before = await servers[variant].call('stats');
-        const result = await load(servers[variant].info.url, { connections: s.connections, durationS: s.durationS, nextBody: bodies[variant] });
-        const after = await servers[variant].call('stats');
-        // Every 200 must have run the handler: a receiver that answered from its dedupe store would look fast for nothing.
-        result.handled = after.handled - before.handled;
-        runs[variant].push(result);
-        log(`  1 ${LABELS[variant]}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms (round ${r + 1})`);
+      for (const name of rotation(caseNames, r)) {
+        const result = await measure(name, s.durationS);
+        runs[name].push(result);
+        log(
+          `  1 ${CASES[name].label}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms.toFixed(2)} ms, ` +
+            `${result.cpuUsPerRequest.toFixed(0)} µs CPU/request (round ${r + 1})`,
+        );
       }
     }
     const summary = {};
-    for (const variant of RECEIVER_VARIANTS) {
-      const list = runs[variant];
-      summary[variant] = {
-        label: LABELS[variant],
+    const problems = [];
+    for (const name of caseNames) {
+      const c = CASES[name];
+      const list = runs[name];
+      // Every answered callback must have run the handler once: a receiver that answered from its dedupe
+      // store would look fast for nothing. Requests in flight when autocannon stops are handled but not
+      // counted: at most one per connection.
+      const expected = (x) => (c.dedupes ? Math.min(x.unique, x.ok) : x.ok);
+      const mismatch = list.filter((x) =>
+        c.dedupes && c.duplicates ? x.handled > x.unique || x.handled < x.unique - 2 * s.connections : x.handled < expected(x) || x.handled - expected(x) > s.connections,
+      ).length;
+      summary[name] = {
+        label: c.label,
         rps: median(list.map((x) => x.rps)),
         p99Ms: median(list.map((x) => x.p99Ms)),
         p50Ms: median(list.map((x) => x.p50Ms)),
+        cpuUsPerRequest: median(list.map((x) => x.cpuUsPerRequest)),
         non200: list.reduce((n, x) => n + x.non200 + x.errors, 0),
-        // Requests still in flight when autocannon stops are handled but not counted: at most one per connection.
-        handledMismatch: list.filter((x) => x.handled < x.ok || x.handled - x.ok > s.connections).length,
+        handledMismatch: mismatch,
         runs: list,
       };
+      if (summary[name].non200 > 0) problems.push(`${c.label}: ${summary[name].non200} answers were not 200 or failed`);
+      if (mismatch > 0) problems.push(`${c.label}: in ${mismatch} run(s) the handler calls did not match the answered callbacks`);
     }
-    const problems = [];
-    for (const [variant, v] of Object.entries(summary)) {
-      if (v.non200 > 0) problems.push(`${LABELS[variant]}: ${v.non200} answers were not 200 or failed`);
-      if (v.handledMismatch > 0) problems.push(`${LABELS[variant]}: in ${v.handledMismatch} run(s) the handler calls did not match the 200 answers`);
-    }
-    const { bare, memory, redis: red, handwritten } = summary;
-    const paired = (a, b, field) => pairedRatio(runs[a].map((x) => x[field]), runs[b].map((x) => x[field]));
+    const field = (name, f) => runs[name].map((x) => x[f]);
+    const paired = (a, b, f) => pairedRatio(field(a, f), field(b, f));
+    const cpu = (a, b) => cpuPer(field(a, 'cpuUsPerRequest'), field(b, 'cpuUsPerRequest'), 'request');
+    const sm = summary;
     const rows = [
-      row('1', 'receiver req/s: (b) ours+MemoryStore / (a) bare express.json()', memory.rps, bare.rps, 'req/s', '>=', 0.85, {
+      row('1', 'receiver req/s: (b) ours+MemoryStore / (a) bare express.json()', sm.memory.rps, sm.bare.rps, 'req/s', '>=', 0.9, {
         ratio: paired('memory', 'bare', 'rps'),
+        cpu: cpu('memory', 'bare'),
       }),
-      row('1', 'receiver req/s: (c) ours+RedisStore / (a) bare express.json()', red.rps, bare.rps, 'req/s', '>=', 0.5, {
-        ratio: paired('redis', 'bare', 'rps'),
+      row('1', 'receiver CPU µs/request: (b) ours+MemoryStore / (a) bare', sm.memory.cpuUsPerRequest, sm.bare.cpuUsPerRequest, 'µs', '<=', 1.15, {
+        ratio: paired('memory', 'bare', 'cpuUsPerRequest'),
       }),
-      row('1', 'receiver p99 ms: (b) ours+MemoryStore / (a) bare express.json()', memory.p99Ms, bare.p99Ms, 'ms', '<=', 1.25, {
+      row('1', 'receiver req/s: (b) ours+MemoryStore / (e) @octokit/webhooks', sm.memory.rps, sm.octokit.rps, 'req/s', '>=', 1.0, {
+        ratio: paired('memory', 'octokit', 'rps'),
+        cpu: cpu('memory', 'octokit'),
+      }),
+      row('1', 'receiver p99 ms: (b) ours+MemoryStore / (a) bare, unique callbacks', sm.memory.p99Ms, sm.bare.p99Ms, 'ms', '<=', 1.15, {
         ratio: paired('memory', 'bare', 'p99Ms'),
       }),
-      row('1', 'receiver req/s: (b) ours+MemoryStore / (d) express.json()+Ajv+Set', memory.rps, handwritten.rps, 'req/s', undefined, undefined, {
+      row('1', 'receiver p99 ms: (b) ours, 30 % duplicates / (a) bare', sm['memory-dup'].p99Ms, sm.bare.p99Ms, 'ms', '<=', 1.25, {
+        ratio: paired('memory-dup', 'bare', 'p99Ms'),
+        cpu: cpu('memory-dup', 'bare'),
+      }),
+      row('1', 'receiver req/s: (c) ours+RedisStore / (a) bare express.json()', sm.redis.rps, sm.bare.rps, 'req/s', '>=', 0.5, {
+        ratio: paired('redis', 'bare', 'rps'),
+        cpu: cpu('redis', 'bare'),
+      }),
+      row('1', 'receiver req/s: (b) ours+MemoryStore / (d) express.json()+Ajv+Set', sm.memory.rps, sm.handwritten.rps, 'req/s', undefined, undefined, {
         ratio: paired('memory', 'handwritten', 'rps'),
+        cpu: cpu('memory', 'handwritten'),
       }),
     ];
     return { rows, details: { settings: s, redis: redis.external ? 'REDIS_URL' : 'throwaway redis-server', summary }, problems };

@@ -48,7 +48,10 @@ try {
           delivered: run.callbackDelivered,
           attempts: run.callbackDeliveries.map((a) => a.status ?? a.error ?? 'none'),
         })),
-      memory: async () => ({ maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss }),
+      memory: async () => {
+        const cpu = process.cpuUsage();
+        return { maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss, cpuUs: cpu.user + cpu.system };
+      },
     },
     () => fake.close(),
   );

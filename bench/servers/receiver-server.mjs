@@ -3,9 +3,12 @@
 //   memory      createCallbackMiddleware with the default MemoryStore
 //   redis       createCallbackMiddleware with RedisStore (ioredis) on REDIS_URL
 //   handwritten express.json() + Ajv + a Set for dedupe: what a user writes without the package
+//   octokit     @octokit/webhooks' Express middleware (createNodeMiddleware): a well-kept webhook
+//               receiver of another service, checking an HMAC signature per request (OCTOKIT_SECRET)
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { Redis } from 'ioredis';
+import { Webhooks, createNodeMiddleware } from '@octokit/webhooks';
 import { createCallbackMiddleware, MemoryStore, RedisStore } from '@iics-jobs/callback-express';
 import { compileAjvCallbackValidator } from '../lib/ajv.mjs';
 import { failStartup, serveParent } from '../lib/child.mjs';
@@ -68,6 +71,14 @@ function buildApp() {
       });
       break;
     }
+    case 'octokit': {
+      // Its own path check, content-type check, required headers, HMAC-SHA256 check, JSON.parse and
+      // event dispatch; it answers 200 "ok" once every handler settled.
+      const webhooks = new Webhooks({ secret: process.env.OCTOKIT_SECRET ?? 'bench-secret' });
+      webhooks.onAny(({ payload }) => onHandled(payload));
+      app.use(createNodeMiddleware(webhooks, { path: PATH }));
+      break;
+    }
     default:
       throw new Error(`unknown receiver variant ${variant}`);
   }
@@ -85,9 +96,16 @@ try {
   serveParent(
     { url: `http://127.0.0.1:${port}${PATH}` },
     {
-      stats: async () => ({ handled, rssBytes: process.memoryUsage().rss }),
+      // cpuUs: user + system CPU of this process so far, for CPU per request between two calls.
+      stats: async () => {
+        const cpu = process.cpuUsage();
+        return { handled, cpuUs: cpu.user + cpu.system, rssBytes: process.memoryUsage().rss };
+      },
       perKey: async () => (perKey ? Object.fromEntries(perKey) : {}),
-      memory: async () => ({ maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss }),
+      memory: async () => {
+        const cpu = process.cpuUsage();
+        return { maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss, cpuUs: cpu.user + cpu.system };
+      },
     },
     async () => {
       server.closeAllConnections?.();

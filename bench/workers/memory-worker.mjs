@@ -55,6 +55,7 @@ async function claims(ops) {
   const batch = Array.from({ length: ops }, () => keyOf(next++));
   const tokens = kind === 'store' ? Array.from({ length: ops }, () => randomUUID()) : [];
   let claimed = 0;
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   if (kind === 'store') {
     const store = holder;
@@ -69,8 +70,9 @@ async function claims(ops) {
     }
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
   if (claimed !== ops) throw new Error(`${ops - claimed} claims of new keys were refused`);
-  return ops / seconds;
+  return { opsPerS: ops / seconds, cpuUsPerOp: (used.user + used.system) / ops };
 }
 
 serveParent({ kind, keys }, {

@@ -24,11 +24,14 @@ describe('npm run bench -- --quick', () => {
     for (const bench of ['1', '2', '3', '4', '5']) {
       expect(tableRows.some((line) => line.startsWith(`| ${bench} |`)), `no row for benchmark ${bench}:\n${result.stdout}`).toBe(true);
     }
-    expect(result.stdout).toMatch(/\| # \| what +\| +ours \| +baseline \| ratio \| target +\| met\? \|/);
+    expect(result.stdout).toMatch(/\| # \| what +\| +ours \| +baseline \| ratio \| +min-max \| CPU ours \/ baseline +\| target +\|\n/);
+    // A smoke run gives no verdicts: no met? column, no count of targets met.
+    expect(result.stdout).not.toMatch(/met\?|targets met/);
     expect(result.stdout).toMatch(/receiver req\/s: \(b\) ours\+MemoryStore \/ \(a\) bare express\.json\(\)/);
     expect(result.stdout).toMatch(/validate callback ops\/s: ours \(TypeCompiler\) \/ Ajv compiled/);
     expect(result.stdout).toMatch(/client: \d+ jobs\.status ms \/ bare undici\.request/);
-    expect(result.stdout).toMatch(/benchmark 4 check: every one of 1000 callbacks processed exactly once/);
+    expect(result.stdout).toMatch(/benchmark 4 check: every callback processed exactly once, no failed start/);
+    expect(result.stdout).toMatch(/receiver req\/s: \(b\) ours\+MemoryStore \/ \(e\) @octokit\/webhooks/);
     expect(result.stdout).toMatch(/memory: heap MB, MemoryStore with 100,000 done keys/);
 
     const json = JSON.parse(await readFile(out, 'utf8')) as {
@@ -46,7 +49,7 @@ describe('npm run bench -- --quick', () => {
       for (const figure of [row.ours, row.baseline, row.ratio]) {
         expect(typeof figure === 'number' && Number.isFinite(figure) && figure > 0, JSON.stringify(row)).toBe(true);
       }
-      expect([true, false, null]).toContain(row.met);
+      expect(row.met).toBeNull();
     }
   });
 });

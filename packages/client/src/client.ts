@@ -2,6 +2,14 @@ import { inspect } from 'node:util';
 import { ApiClient } from './api.js';
 import { IicsClientClosedError } from './errors.js';
 import { HttpTransport } from './http.js';
+import { FileIngestion } from './ingestion/file-ingestion.js';
+import type {
+  FileIngestionLogs,
+  FileIngestionStartRequest,
+  FileIngestionStatus,
+  FileIngestionWaitOptions,
+  StartedFileIngestion,
+} from './ingestion/types.js';
 import { Jobs, type StartJobRequest, type StartedJob, type StatusOptions, type StopJobRequest } from './jobs.js';
 import { latestRun, type LatestRunRequest } from './jobs/latest.js';
 import { SessionLogs, type JobLog, type LogWriter, type PipedFile } from './jobs/log.js';
@@ -34,9 +42,19 @@ export interface IicsTasksApi {
   lookup(request: TaskLookupRequest, options?: CallOptions): Promise<TaskInfo>;
 }
 
+/** File ingestion and replication tasks (MI_TASK). Run ids are strings. */
+export interface IicsFileIngestionApi {
+  start(request: FileIngestionStartRequest, options?: CallOptions): Promise<StartedFileIngestion>;
+  status(runId: string, options?: CallOptions): Promise<FileIngestionStatus>;
+  wait(runId: string, options?: FileIngestionWaitOptions): Promise<FileIngestionStatus>;
+  run(request: FileIngestionStartRequest, options?: FileIngestionWaitOptions): Promise<FileIngestionStatus>;
+  logs(runId: string, options?: CallOptions): Promise<FileIngestionLogs>;
+}
+
 export interface IicsClient {
   readonly jobs: IicsJobsApi;
   readonly tasks: IicsTasksApi;
+  readonly fileIngestion: IicsFileIngestionApi;
   /** The login host this client talks to (no credentials). */
   readonly loginUrl: string;
   readonly apiVersion: ApiVersion;
@@ -64,6 +82,7 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
   const lookup = new TaskLookup(api, resolved.logger);
   const jobs = new Jobs(api, lookup, resolved.logger);
   const logs = new SessionLogs(api);
+  const fileIngestion = new FileIngestion({ api, lookup, logger: resolved.logger });
   const summary = `IicsClient { loginUrl: '${resolved.loginUrl.origin}', apiVersion: '${resolved.apiVersion}', username: '${resolved.username}' }`;
 
   // Every public method refuses to run once the client is closed.
@@ -89,6 +108,13 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
     tasks: Object.freeze({
       lookup: open((request: TaskLookupRequest, o?: CallOptions) => lookup.lookup(request, o)),
     } satisfies IicsTasksApi),
+    fileIngestion: Object.freeze({
+      start: open((request: FileIngestionStartRequest, o?: CallOptions) => fileIngestion.start(request, o)),
+      status: open((runId: string, o?: CallOptions) => fileIngestion.status(runId, o)),
+      wait: open((runId: string, o?: FileIngestionWaitOptions) => fileIngestion.wait(runId, o)),
+      run: open((request: FileIngestionStartRequest, o?: FileIngestionWaitOptions) => fileIngestion.run(request, o)),
+      logs: open((runId: string, o?: CallOptions) => fileIngestion.logs(runId, o)),
+    } satisfies IicsFileIngestionApi),
     loginUrl: resolved.loginUrl.origin,
     apiVersion: resolved.apiVersion,
     logout: open((o?: CallOptions) => sessions.logout(o?.signal)),

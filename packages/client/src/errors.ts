@@ -1,3 +1,4 @@
+import type { FileIngestionStatus } from './ingestion/types.js';
 import type { JobStatus } from './status.js';
 
 /** Every `code` an {@link IicsError} can carry. Match on these, not on messages or class names. */
@@ -235,10 +236,14 @@ export class IicsAbortedError extends IicsError {
     Object.defineProperty(this.prototype, 'name', { value: 'IicsAbortedError', configurable: true, writable: true });
   }
   declare readonly taskId?: string;
-  declare readonly runId?: number;
-  declare readonly lastStatus?: JobStatus;
+  /** A number for v2 jobs; a string for file ingestion jobs (their run ids may exceed 2^53). */
+  declare readonly runId?: number | string;
+  declare readonly lastStatus?: JobStatus | FileIngestionStatus;
 
-  constructor(message: string, fields: { taskId?: string; runId?: number; lastStatus?: JobStatus; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    fields: { taskId?: string; runId?: number | string; lastStatus?: JobStatus | FileIngestionStatus; cause?: unknown } = {},
+  ) {
     super(message, { cause: fields.cause });
     assignDefined(this, fields, ['taskId', 'runId', 'lastStatus']);
   }
@@ -252,18 +257,22 @@ export class IicsWaitTimeoutError extends IicsError {
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'IicsWaitTimeoutError', configurable: true, writable: true });
   }
-  readonly taskId: string;
-  readonly runId: number;
+  /** The v2 task id; absent for a file ingestion job, which its run id names alone. */
+  declare readonly taskId?: string;
+  /** A number for v2 jobs; a string for file ingestion jobs (their run ids may exceed 2^53). */
+  readonly runId: number | string;
   readonly timeoutMs: number;
   /** The last status seen (absent when not even one poll finished in time). */
-  declare readonly lastStatus?: JobStatus;
+  declare readonly lastStatus?: JobStatus | FileIngestionStatus;
 
-  constructor(message: string, fields: { taskId: string; runId: number; timeoutMs: number; lastStatus?: JobStatus }) {
+  constructor(
+    message: string,
+    fields: { taskId?: string; runId: number | string; timeoutMs: number; lastStatus?: JobStatus | FileIngestionStatus },
+  ) {
     super(message);
-    this.taskId = fields.taskId;
     this.runId = fields.runId;
     this.timeoutMs = fields.timeoutMs;
-    assignDefined(this, fields, ['lastStatus']);
+    assignDefined(this, fields, ['taskId', 'lastStatus']);
   }
 }
 

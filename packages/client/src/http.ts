@@ -18,14 +18,16 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body's bytes as received (a binary download such as file ingestion logs). */
+  bytes: Buffer;
 }
 
-/** An answer whose body is still to be read: `body` as a stream, or `text()` (with the size limit). */
+/** An answer whose body is still to be read: `body` as a stream, or `read()` all of it (with the size limit). */
 export interface HttpStreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: AsyncIterable<Buffer | string> & { destroy(error?: Error): unknown };
-  text(): Promise<string>;
+  read(): Promise<HttpResponse>;
 }
 
 /** Answers above this are refused: a list of running jobs is kilobytes; anything this large is not IICS. */
@@ -70,7 +72,7 @@ export class HttpTransport {
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
-    return this.exchange(req, async (res) => ({ status: res.status, headers: res.headers, text: await res.text() }));
+    return this.exchange(req, (res) => res.read());
   }
 
   /** Sends one request and hands the answer to `read`; the deadline and the signal cover reading it too. */
@@ -115,7 +117,10 @@ export class HttpTransport {
           status: res.statusCode,
           headers: res.headers,
           body: res.body,
-          text: () => readBody(res.body, req.operation, res.statusCode),
+          read: async () => {
+            const bytes = await readBody(res.body, req.operation, res.statusCode);
+            return { status: res.statusCode, headers: res.headers, text: bytes.toString('utf8'), bytes };
+          },
         });
       } finally {
         // A reader that stopped early (or failed) must not leave the connection half read.
@@ -172,7 +177,7 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-async function readBody(body: Dispatcher.ResponseData['body'], operation: string, status: number): Promise<string> {
+async function readBody(body: Dispatcher.ResponseData['body'], operation: string, status: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -188,5 +193,5 @@ async function readBody(body: Dispatcher.ResponseData['body'], operation: string
     }
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -1,4 +1,18 @@
-export { createIicsClient, type IicsClient, type IicsJobsApi, type IicsTasksApi } from './client.js';
+export { createIicsClient, type IicsClient, type IicsFileIngestionApi, type IicsJobsApi, type IicsTasksApi } from './client.js';
+export { FILE_INGESTION_PARAMETERS } from './ingestion/parameters.js';
+export { stateFromJobStatus } from './ingestion/status.js';
+export type {
+  FileIngestionFile,
+  FileIngestionLogs,
+  FileIngestionParameters,
+  FileIngestionStartRequest,
+  FileIngestionState,
+  FileIngestionStatus,
+  FileIngestionTaskSelector,
+  FileIngestionValue,
+  FileIngestionWaitOptions,
+  StartedFileIngestion,
+} from './ingestion/types.js';
 export {
   CLIENT_VERSION,
   DEFAULT_RETRY,

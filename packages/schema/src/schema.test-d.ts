@@ -115,3 +115,83 @@ test('CallbackUrlResponse: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.CallbackUrlResponse>>().toEqualTypeOf<C['CallbackUrlResponse']>();
   expectTypeOf<S.CallbackUrlResponse>().toEqualTypeOf<C['CallbackUrlResponse']>();
 });
+test('FileIngestionJobRequest: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionJobRequest>>().toEqualTypeOf<C['FileIngestionJobRequest']>();
+  expectTypeOf<S.FileIngestionJobRequest>().toEqualTypeOf<C['FileIngestionJobRequest']>();
+});
+test('FileIngestionParameters: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionParameters>>().toEqualTypeOf<C['FileIngestionParameters']>();
+  expectTypeOf<S.FileIngestionParameters>().toEqualTypeOf<C['FileIngestionParameters']>();
+});
+test('FileIngestionParameterCategory: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionParameterCategory>>().toEqualTypeOf<C['FileIngestionParameterCategory']>();
+  expectTypeOf<S.FileIngestionParameterCategory>().toEqualTypeOf<C['FileIngestionParameterCategory']>();
+});
+test('FileIngestionParameter: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionParameter>>().toEqualTypeOf<C['FileIngestionParameter']>();
+  expectTypeOf<S.FileIngestionParameter>().toEqualTypeOf<C['FileIngestionParameter']>();
+});
+test('FileIngestionVariable: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionVariable>>().toEqualTypeOf<C['FileIngestionVariable']>();
+  expectTypeOf<S.FileIngestionVariable>().toEqualTypeOf<C['FileIngestionVariable']>();
+});
+test('FileIngestionRunIdValue: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionRunIdValue>>().toEqualTypeOf<C['FileIngestionRunIdValue']>();
+  expectTypeOf<S.FileIngestionRunIdValue>().toEqualTypeOf<C['FileIngestionRunIdValue']>();
+});
+test('FileIngestionJobResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionJobResponse>>().toEqualTypeOf<C['FileIngestionJobResponse']>();
+  expectTypeOf<S.FileIngestionJobResponse>().toEqualTypeOf<C['FileIngestionJobResponse']>();
+});
+test('FileIngestionJobStatus: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionJobStatus>>().toEqualTypeOf<C['FileIngestionJobStatus']>();
+  expectTypeOf<S.FileIngestionJobStatus>().toEqualTypeOf<C['FileIngestionJobStatus']>();
+});
+test('FileIngestionFileStatus: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionFileStatus>>().toEqualTypeOf<C['FileIngestionFileStatus']>();
+  expectTypeOf<S.FileIngestionFileStatus>().toEqualTypeOf<C['FileIngestionFileStatus']>();
+});
+test('FileIngestionTaskList: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionTaskList>>().toEqualTypeOf<C['FileIngestionTaskList']>();
+  expectTypeOf<S.FileIngestionTaskList>().toEqualTypeOf<C['FileIngestionTaskList']>();
+});
+test('FileIngestionTask: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionTask>>().toEqualTypeOf<C['FileIngestionTask']>();
+  expectTypeOf<S.FileIngestionTask>().toEqualTypeOf<C['FileIngestionTask']>();
+});
+test('FileIngestionActivityLog: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionActivityLog>>().toEqualTypeOf<C['FileIngestionActivityLog']>();
+  expectTypeOf<S.FileIngestionActivityLog>().toEqualTypeOf<C['FileIngestionActivityLog']>();
+});
+test('FileIngestionActivityLogEntry: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionActivityLogEntry>>().toEqualTypeOf<C['FileIngestionActivityLogEntry']>();
+  expectTypeOf<S.FileIngestionActivityLogEntry>().toEqualTypeOf<C['FileIngestionActivityLogEntry']>();
+});
+test('TaskflowRunId: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowRunId>>().toEqualTypeOf<C['TaskflowRunId']>();
+  expectTypeOf<S.TaskflowRunId>().toEqualTypeOf<C['TaskflowRunId']>();
+});
+test('TaskflowRunInput: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowRunInput>>().toEqualTypeOf<C['TaskflowRunInput']>();
+  expectTypeOf<S.TaskflowRunInput>().toEqualTypeOf<C['TaskflowRunInput']>();
+});
+test('TaskflowRunResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowRunResponse>>().toEqualTypeOf<C['TaskflowRunResponse']>();
+  expectTypeOf<S.TaskflowRunResponse>().toEqualTypeOf<C['TaskflowRunResponse']>();
+});
+test('TaskflowSubtask: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowSubtask>>().toEqualTypeOf<C['TaskflowSubtask']>();
+  expectTypeOf<S.TaskflowSubtask>().toEqualTypeOf<C['TaskflowSubtask']>();
+});
+test('TaskflowStatus: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowStatus>>().toEqualTypeOf<C['TaskflowStatus']>();
+  expectTypeOf<S.TaskflowStatus>().toEqualTypeOf<C['TaskflowStatus']>();
+});
+test('TaskflowTerminateRequest: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowTerminateRequest>>().toEqualTypeOf<C['TaskflowTerminateRequest']>();
+  expectTypeOf<S.TaskflowTerminateRequest>().toEqualTypeOf<C['TaskflowTerminateRequest']>();
+});
+test('TaskflowTerminateResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.TaskflowTerminateResponse>>().toEqualTypeOf<C['TaskflowTerminateResponse']>();
+  expectTypeOf<S.TaskflowTerminateResponse>().toEqualTypeOf<C['TaskflowTerminateResponse']>();
+});

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startFakeIics } from './fake/server.js';
+import type { FakeTaskflowDefinition } from './fake/taskflows/types.js';
 import type { FakeIics, FakeTaskDefinition, FakeUser } from './fake/types.js';
 import { createRequestPrinter } from './request-printer.js';
 
@@ -33,7 +34,7 @@ class UsageError extends Error {}
 interface CliConfig {
   port: number;
   host: string;
-  tasks?: FakeTaskDefinition[];
+  tasks?: Array<FakeTaskDefinition | FakeTaskflowDefinition>;
   users?: FakeUser[];
   timeScale: number;
   sessionIdleMs?: number;
@@ -95,7 +96,7 @@ async function readConfig(argv: string[]): Promise<CliConfig | 'help'> {
   return config;
 }
 
-async function readTasksFile(file: string): Promise<{ tasks?: FakeTaskDefinition[]; users?: FakeUser[] }> {
+async function readTasksFile(file: string): Promise<{ tasks?: Array<FakeTaskDefinition | FakeTaskflowDefinition>; users?: FakeUser[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -108,12 +109,12 @@ async function readTasksFile(file: string): Promise<{ tasks?: FakeTaskDefinition
   } catch (error) {
     throw new UsageError(`--tasks: ${file} is not valid JSON: ${(error as Error).message}`);
   }
-  if (Array.isArray(data)) return { tasks: data as FakeTaskDefinition[] };
+  if (Array.isArray(data)) return { tasks: data as Array<FakeTaskDefinition | FakeTaskflowDefinition> };
   if (data !== null && typeof data === 'object') {
     const { tasks, users } = data as { tasks?: unknown; users?: unknown };
     if (tasks !== undefined && !Array.isArray(tasks)) throw new UsageError(`--tasks: "tasks" in ${file} must be an array`);
     if (users !== undefined && !Array.isArray(users)) throw new UsageError(`--tasks: "users" in ${file} must be an array`);
-    return { ...(tasks ? { tasks: tasks as FakeTaskDefinition[] } : {}), ...(users ? { users: users as FakeUser[] } : {}) };
+    return { ...(tasks ? { tasks: tasks as Array<FakeTaskDefinition | FakeTaskflowDefinition> } : {}), ...(users ? { users: users as FakeUser[] } : {}) };
   }
   throw new UsageError(`--tasks: ${file} must hold an array of tasks or an object with "tasks"`);
 }
@@ -132,8 +133,9 @@ function integer(text: string, flag: string, min: number, max: number): number {
 
 function describe(fake: FakeIics, json: boolean): string {
   const tasks = fake.tasks.map((t) => ({ name: t.name, type: t.type, id: t.id, federatedId: t.federatedId, path: t.path }));
+  const taskflows = fake.taskflows.map((t) => ({ apiName: t.apiName, name: t.name, location: t.location }));
   if (json) {
-    return JSON.stringify({ loginUrl: fake.loginUrl, serverUrl: fake.serverUrl, username: fake.credentials.username, password: fake.credentials.password, tasks });
+    return JSON.stringify({ loginUrl: fake.loginUrl, serverUrl: fake.serverUrl, username: fake.credentials.username, password: fake.credentials.password, tasks, taskflows });
   }
   const width = Math.max(...tasks.map((t) => t.name.length));
   return [
@@ -145,6 +147,8 @@ function describe(fake: FakeIics, json: boolean): string {
     `  password:   ${fake.credentials.password}`,
     '  tasks:',
     ...tasks.map((t) => `    ${t.name.padEnd(width)}  ${t.type.padEnd(8)}  id ${t.id}  federatedId ${t.federatedId}  ${t.path}`),
+    ...(taskflows.length > 0 ? [`  taskflows (${new URL(fake.serverUrl).origin}/active-bpel/rt/<apiName>):`] : []),
+    ...taskflows.map((t) => `    ${t.apiName}${t.name === t.apiName ? '' : `  (${t.name})`}  ${t.location}`),
     'Stop with Ctrl-C (SIGINT) or SIGTERM.',
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { performance } from 'node:perf_hooks';
 import { checkDelays, checkMs } from './checks.js';
 import { createClock, type Clock } from './clock.js';
 import { CALLBACK_ATTEMPT_TIMEOUT_MS, CALLBACK_WINDOW_MS, callbackRetrySchedule } from './retry-schedule.js';
@@ -51,6 +52,34 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
  * clock says the timeout ended. The next attempt is due that long after the previous one ended.
  */
 export async function deliverCallback(url: string, payload: unknown, options: DeliverCallbackOptions = {}): Promise<DeliveryResult> {
+  return deliverWith(url, payload, options, undefined);
+}
+
+/**
+ * Keep-alive agents for many deliveries to the same receivers (the fake's own sender): attempts
+ * reuse connections instead of opening one each. Whoever makes them destroys them when done.
+ */
+export interface DeliveryAgents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+export function createDeliveryAgents(): DeliveryAgents {
+  // `timeout`: an idle pooled socket is dropped after 4 s, before a receiver's keep-alive timeout
+  // (Node's default is 5 s) can close it under an attempt that was just written to it.
+  // `maxSockets`: at most this many connections to one receiver; more attempts at once wait for one
+  // (their answer timeout starts when they get it), instead of thousands of connects at once.
+  const options = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' as const, maxSockets: 128, maxFreeSockets: 128 };
+  return { http: new http.Agent(options), https: new https.Agent(options) };
+}
+
+/** `deliverCallback` over the given agents (undefined: a fresh connection per attempt). */
+export async function deliverWith(
+  url: string,
+  payload: unknown,
+  options: DeliverCallbackOptions,
+  agents: DeliveryAgents | undefined,
+): Promise<DeliveryResult> {
   const target = parseCallbackUrl(url);
   const body = serializePayload(payload);
   const schedule = checkDelays(options.schedule ?? callbackRetrySchedule(), 'schedule');
@@ -67,7 +96,7 @@ export async function deliverCallback(url: string, payload: unknown, options: De
   for (let index = 0; ; index++) {
     const wait = due - clock.now();
     if (wait > 0) await clock.sleep(wait, signal);
-    const outcome = await postOnce(target, body, headers, clock, attemptTimeoutMs, signal);
+    const outcome = await postOnce(target, body, headers, clock, attemptTimeoutMs, signal, agents);
     const attempt: DeliveryAttempt = { at: due, elapsedMs: due - firstAt };
     if (outcome.status !== undefined) attempt.status = outcome.status;
     if (outcome.error !== undefined) attempt.error = outcome.error;
@@ -98,29 +127,33 @@ function postOnce(
   clock: Clock,
   fakeTimeoutMs: number,
   signal: AbortSignal | undefined,
+  agents: DeliveryAgents | undefined,
 ): Promise<AttemptOutcome> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<AttemptOutcome>((resolve, reject) => {
     let settled = false;
-    const transport = url.protocol === 'https:' ? https : http;
+    const secure = url.protocol === 'https:';
+    const transport = secure ? https : http;
     const request = transport.request(url, {
       method: 'POST',
-      // A fresh connection per attempt: no pooled socket outlives the delivery.
-      agent: false,
+      // Without agents, a fresh connection per attempt: no pooled socket outlives the delivery.
+      agent: agents ? (secure ? agents.https : agents.http) : false,
       headers: {
         ...headers,
         'content-type': 'application/json',
         'content-length': String(body.length),
-        connection: 'close',
+        ...(agents ? {} : { connection: 'close' }),
       },
     });
+    let answered = false;
     const finish = (outcome: AttemptOutcome | Error, abort = false): void => {
       if (settled) return;
       settled = true;
       fakeTimer.cancel();
-      clearTimeout(realTimer);
+      realTimer.cancel();
       signal?.removeEventListener('abort', onAbort);
-      request.destroy();
+      // A pooled socket whose answer was read whole goes back to the pool; anything else is torn down.
+      if (!(agents && answered)) request.destroy();
       if (abort) reject(outcome);
       else resolve(outcome as AttemptOutcome);
     };
@@ -132,14 +165,21 @@ function postOnce(
     const timeUp = (): void => {
       if (fakeElapsed && realElapsed) finish({ error: `no answer within ${fakeTimeoutMs} ms`, timedOut: true });
     };
-    const fakeTimer = clock.setTimeout(() => {
-      fakeElapsed = true;
-      timeUp();
-    }, fakeTimeoutMs);
-    const realTimer = setTimeout(() => {
-      realElapsed = true;
-      timeUp();
-    }, MIN_REAL_ATTEMPT_TIMEOUT_MS);
+    // The clock starts once the request has a connection: waiting for one of the agents' sockets is
+    // the sender's own queue, not the receiver being slow.
+    let fakeTimer = { cancel: (): void => {} };
+    let realTimer = { cancel: (): void => {} };
+    request.once('socket', () => {
+      if (settled) return;
+      fakeTimer = clock.setTimeout(() => {
+        fakeElapsed = true;
+        timeUp();
+      }, fakeTimeoutMs);
+      realTimer = responsiveTimeout(() => {
+        realElapsed = true;
+        timeUp();
+      }, MIN_REAL_ATTEMPT_TIMEOUT_MS);
+    });
     signal?.addEventListener('abort', onAbort, { once: true });
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
@@ -149,12 +189,45 @@ function postOnce(
         // IICS ignores the answer's body; a receiver streaming without end must not hold the attempt.
         if (received > MAX_ANSWER_BYTES) finish({ status });
       });
-      response.on('end', () => finish({ status }));
+      response.on('end', () => {
+        answered = true;
+        finish({ status });
+      });
       response.on('error', () => finish({ status }));
     });
     request.on('error', (error: NodeJS.ErrnoException) => finish({ error: error.code ?? error.message }));
     request.end(body);
   });
+}
+
+/** How late a real timer may fire before it counts as a stall of this process's event loop. */
+const STALL_MS = 100;
+
+/**
+ * A real-time timeout that counts only time this process could have read an answer in. A timer
+ * that fires late fired after a stall of this event loop (thousands of deliveries at once), and
+ * an answer that arrived meanwhile is still unread in the socket: it waits the stall out again.
+ * When it fires on time it still lets the I/O of this loop turn run first (setImmediate), so an
+ * answer that came in with the timer is read before the attempt is called timed out.
+ */
+function responsiveTimeout(fn: () => void, ms: number): { cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  const arm = (delay: number): void => {
+    const due = performance.now() + delay;
+    timer = setTimeout(() => {
+      const late = performance.now() - due;
+      if (late > STALL_MS) arm(Math.min(late, ms));
+      else immediate = setImmediate(fn);
+    }, delay);
+  };
+  arm(ms);
+  return {
+    cancel() {
+      clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+    },
+  };
 }
 
 function parseCallbackUrl(url: string): URL {

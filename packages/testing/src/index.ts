@@ -11,6 +11,16 @@ export { fixtures, type FixtureBuilder, type FixtureOverrides } from './fixtures
 export { iicsEasternTime, iicsUtcTime } from './time.js';
 export { startFakeIics, DEFAULT_USER } from './fake/server.js';
 export { defaultTaskDefinitions } from './fake/tasks.js';
+export { defaultTaskflowDefinitions } from './fake/taskflows/catalog.js';
+export type {
+  FakeTaskflow,
+  FakeTaskflowDefinition,
+  FakeTaskflowOutcome,
+  FakeTaskflowRun,
+  FakeTaskflowState,
+  FakeTaskflowStep,
+  FakeTaskflowStepRun,
+} from './fake/taskflows/types.js';
 export type {
   FakeCallbackAttempt,
   FakeFaults,
@@ -26,3 +36,11 @@ export type {
   RecordedRequest,
   StartFakeIicsOptions,
 } from './fake/types.js';
+export type {
+  FakeIngestionFile,
+  FakeIngestionFileDefinition,
+  FakeIngestionFileState,
+  FakeIngestionOptions,
+  FakeIngestionRoute,
+  FakeIngestionRun,
+} from './fake/ingestion/types.js';

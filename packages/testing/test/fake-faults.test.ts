@@ -111,7 +111,7 @@ describe('startFakeIics options', () => {
     await expect(startFakeIics({ sessionIdleMs: 0 })).rejects.toThrow(/sessionIdleMs/);
     await expect(startFakeIics({ loginFailureStatus: 500 as never })).rejects.toThrow(/loginFailureStatus/);
     await expect(startFakeIics({ tasks: [{ name: '', type: 'MTT' }] })).rejects.toThrow(/tasks\[0\]\.name/);
-    await expect(startFakeIics({ tasks: [{ name: 'X', type: 'TASKFLOW' as never }] })).rejects.toThrow(/tasks\[0\]\.type/);
+    await expect(startFakeIics({ tasks: [{ name: 'X', type: 'MI_TASKX' as never }] })).rejects.toThrow(/tasks\[0\]\.type/);
     await expect(startFakeIics({ tasks: [{ name: 'X', type: 'MTT', path: 'Sales/Y' }] })).rejects.toThrow(/tasks\[0\]\.path/);
     await expect(startFakeIics({ tasks: [{ name: 'X', type: 'MTT', durationMs: -1 }] })).rejects.toThrow(/tasks\[0\]\.durationMs/);
     await expect(startFakeIics({ tasks: [{ name: 'X', type: 'MTT', children: [] }] })).rejects.toThrow(/children/);
@@ -126,7 +126,8 @@ describe('startFakeIics options', () => {
     const names = fake.tasks.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['MT_Load', 'LT_Nightly', 'MT_Warning', 'MT_Fail']));
     for (const t of fake.tasks) {
-      expect(t.id).toHaveLength(20);
+      // A file ingestion task has one id, the 22-character one that mitasks and v3 lookup give.
+      expect(t.id).toHaveLength(t.type === 'MI_TASK' ? 22 : 20);
       expect(t.federatedId).toHaveLength(22);
     }
     const flow = fake.tasks.find((t) => t.name === 'LT_Nightly')!;

@@ -35,6 +35,9 @@ Commands:
   stop      stop a running task
   log       print the session log of a run
   report    why a run failed: its error, rows per transformation, the log's last lines
+  logs      download the log files of a file ingestion job (MI_TASK)
+
+File ingestion and replication tasks: "iics-job run --task-type MI_TASK --help".
 
 Run "iics-job <command> --help" for a command's options.
 

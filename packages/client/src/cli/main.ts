@@ -8,6 +8,9 @@ import { LOG_HELP, MAIN_HELP, REPORT_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, S
 import { runLog } from './log-command.js';
 import { printRunReport, runReport } from './report-command.js';
 import { Reporter, type CliStream } from './output.js';
+import { isFileIngestionCommand, parseFileIngestionCommand } from './file-ingestion-args.js';
+import { runFileIngestionCommand } from './file-ingestion.js';
+import type { JobStatus } from '../status.js';
 
 export interface CliIo {
   env?: Record<string, string | undefined>;
@@ -28,6 +31,8 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   const env = io.env ?? process.env;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
+
+  if (isFileIngestionCommand(argv)) return fileIngestionMain(argv, { env, stdout, stderr, ...(io.signal ? { signal: io.signal } : {}), dispatcher: io.dispatcher });
 
   let parsed: Parsed;
   try {
@@ -89,7 +94,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
           return code;
         } catch (error) {
           if (error instanceof IicsWaitTimeoutError) {
-            reporter.stillRunning(error.taskId, error.runId, error.lastStatus, EXIT.STILL_RUNNING);
+            reporter.stillRunning(started.taskId, started.runId, error.lastStatus as JobStatus | undefined, EXIT.STILL_RUNNING);
             return EXIT.STILL_RUNNING;
           }
           throw error;
@@ -183,4 +188,28 @@ function stderrLogger(stderr: CliStream): IicsLogger {
   const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
     void stderr.write(`[${level}] ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ''}\n`);
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/** `--task-type MI_TASK` and `logs`: parsed and run on their own (see file-ingestion.ts). */
+async function fileIngestionMain(
+  argv: readonly string[],
+  io: { env: Record<string, string | undefined>; stdout: CliStream; stderr: CliStream; signal?: AbortSignal; dispatcher: Dispatcher | undefined },
+): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseFileIngestionCommand(argv);
+  } catch (error) {
+    return usage(io.stderr, error);
+  }
+  if (cmd.command === 'help') {
+    io.stdout.write(cmd.text);
+    return EXIT.SUCCESS;
+  }
+  return runFileIngestionCommand(cmd, {
+    stdout: io.stdout as CliStream & { write(chunk: string | Uint8Array): unknown },
+    stderr: io.stderr,
+    ...(io.signal ? { signal: io.signal } : {}),
+    makeClient: (common) => clientFromEnv(io.env, common.requestTimeoutMs, common.verbose ? stderrLogger(io.stderr) : undefined, io.dispatcher),
+    usage: (error) => usage(io.stderr, error),
+  });
 }

@@ -248,6 +248,249 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/active-bpel/rt/{apiName}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A custom instance name; the run then shows as `<taskflow name>-<custom name>-<run id>`. Non-ASCII characters must be URL-encoded. */
+                "TF-INSTANCE-NAME"?: components["parameters"]["TaskflowInstanceName"];
+            };
+            path: {
+                /** @description The taskflow's API name (letters, digits, `_` and `-`; at most 80 characters). */
+                apiName: components["parameters"]["TaskflowApiName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Run a published taskflow, inputs in the query string
+         * @description Starts a run of the published taskflow whose API name is `apiName`; each input field is a
+         *     query parameter (`?CustomerName=TestConsumer`). The answer carries the run id. Taskflows send
+         *     no callback: poll the status resource.
+         */
+        get: operations["runTaskflowGet"];
+        put?: never;
+        /**
+         * Run a published taskflow, inputs in a JSON body
+         * @description Starts a run as the GET form does, with the input fields as a JSON object (the taskflow's Swagger request).
+         */
+        post: operations["runTaskflowPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/active-bpel/services/tf/status/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The status of one taskflow run */
+        get: operations["getTaskflowStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/active-bpel/services/tf/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Taskflow runs by status and time (the query form)
+         * @description Query parameters are case-sensitive. Without `startTime`/`endTime` the last 24 hours are
+         *     listed. Whether the answer is an array or a wrapper object is UNCONFIRMED; this spec (and the
+         *     fake) use an array, newest first.
+         */
+        get: operations["listTaskflowStatuses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/active-bpel/services/tf/terminate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Terminate taskflow runs (at most 200 per call)
+         * @description The key `runid` is all lower case and holds strings. A run id that does not exist or is not
+         *     valid gets an error. The answer's body is UNCONFIRMED (the documentation shows an image):
+         *     read it tolerantly.
+         */
+        put: operations["terminateTaskflows"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/active-bpel/management/runtime/v1/resumeWithFaultRetry/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id, digits only. */
+                runId: components["parameters"]["TaskflowRunIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Resume a suspended taskflow, running the faulted step again
+         * @description Not usable for a step with Custom Error Handling.
+         */
+        put: operations["resumeTaskflowWithFaultRetry"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/active-bpel/management/runtime/v1/resumeWithFaultSkip/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id, digits only. */
+                runId: components["parameters"]["TaskflowRunIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Resume a suspended taskflow from the step after the faulted one */
+        put: operations["resumeTaskflowWithFaultSkip"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mftsaas/api/v1/job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a file ingestion and replication task
+         * @description Names the task by `taskId` (the task's id from `mitasks`, or the `id` of a v3 lookup with
+         *     type `MI_TASK`). `parameters` override task properties by category (`General`, `Source`,
+         *     `Target`) and parameter id; every value is a string, numbers included (`"5"`), as the
+         *     documentation shows. `variables` set the values of `${name}` variables used in them.
+         *     The v2 job resource does not start these tasks.
+         */
+        post: operations["startFileIngestionJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mftsaas/api/v1/job/{runId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The status of a file ingestion job and of each of its files
+         * @description `jobStatus` is SUCCESS or RUNNING as documented; every other value is UNCONFIRMED (clients
+         *     treat any other value as a failure) and is passed on as it is. The per-file list is
+         *     UNCONFIRMED: it is read from `files`, else `fileDetails`.
+         */
+        get: operations["getFileIngestionJobStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mftsaas/api/v1/job/{runId}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The log files of a file ingestion job
+         * @description The media type is UNCONFIRMED (a zip, text or JSON); read the bytes as they are, with their content type.
+         */
+        get: operations["getFileIngestionJobLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mftsaas/api/v1/mitasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The file ingestion and replication tasks of the organization
+         * @description To find a task's id by name. The documentation's field table says `taskId` / `taskName`,
+         *     its samples `id` / `name`: both are accepted (read `id`, then `taskId`).
+         */
+        get: operations["listFileIngestionTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mftsaas/api/v1/mitasks/activityLog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs of a file ingestion task, active or completed
+         * @description One of `taskId` or `runId` is required.
+         */
+        get: operations["getFileIngestionActivityLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     jobCompleted: {
@@ -557,8 +800,193 @@ export interface components {
             /** @description COMPLETED or FAILED as documented; other values are passed on. */
             status: string;
         };
+        /**
+         * @description A taskflow run id: up to 20 digits (`20262247166322413568`), beyond a 64-bit integer and far
+         *     beyond what a JSON number keeps exactly in JavaScript. Sent as a JSON number or a string;
+         *     read it from the raw text and keep it as a string.
+         */
+        TaskflowRunId: string | number;
+        /** @description The taskflow's input fields, by name (its Swagger request). */
+        TaskflowRunInput: {
+            [key: string]: unknown;
+        };
+        /**
+         * @description The answer to a run: the run id under `RunId` (seen in working clients) or `runId`; the
+         *     casing is UNCONFIRMED in the documentation, so read `RunId`, then `runId`.
+         */
+        TaskflowRunResponse: {
+            RunId?: components["schemas"]["TaskflowRunId"];
+            runId?: components["schemas"]["TaskflowRunId"];
+        };
+        /** @description One step (task) of a taskflow run. The field list is UNCONFIRMED; read tolerantly. */
+        TaskflowSubtask: {
+            assetName?: string | null;
+            assetType?: string | null;
+            runId?: components["schemas"]["TaskflowRunId"];
+            status?: string | null;
+            startTime?: string | null;
+            endTime?: string | null;
+            errorMessage?: string | null;
+        };
+        /**
+         * @description A taskflow run as the status resource describes it. Times are UTC. `status` is RUNNING,
+         *     SUCCESS, FAILED or SUSPENDED as documented; the value after a terminate is UNCONFIRMED (the
+         *     fake answers STOPPED) and any other value is passed on.
+         */
+        TaskflowStatus: {
+            /** @description The taskflow's name, with the custom instance name when one was given. */
+            assetName?: string | null;
+            /** @description TASKFLOW. */
+            assetType?: string | null;
+            /** @description Seconds the run took until it completed, was suspended, failed or was stopped (documented as a string). */
+            duration?: string | number | null;
+            endTime?: string | null;
+            errorMessage?: string | null;
+            /** @description The project and folder. */
+            location?: string | null;
+            runId?: components["schemas"]["TaskflowRunId"];
+            runtimeEnv?: string | null;
+            runtimeEnvName?: string | null;
+            startTime?: string | null;
+            startedBy?: string | null;
+            status: string;
+            /** @description The steps (an array here and in the fake; a count in some copies, UNCONFIRMED). */
+            subtasks?: components["schemas"]["TaskflowSubtask"][] | number | null;
+            updateTime?: string | null;
+        };
+        TaskflowTerminateRequest: {
+            /** @description The run ids to terminate, as strings; at most 200 per call. */
+            runid: string[];
+        };
+        /** @description The terminate answer; its shape is UNCONFIRMED, so any object is accepted. */
+        TaskflowTerminateResponse: {
+            [key: string]: unknown;
+        };
+        /** @description Starts a file ingestion and replication task. Values of `parameters` are strings, as the documentation shows. */
+        FileIngestionJobRequest: {
+            /** @description The task's id (the `id` of `mitasks`, or of a v3 lookup with type `MI_TASK`). */
+            taskId: string;
+            taskName?: string;
+            parameters?: components["schemas"]["FileIngestionParameters"];
+            variables?: components["schemas"]["FileIngestionVariable"][];
+        };
+        FileIngestionParameters: {
+            category: components["schemas"]["FileIngestionParameterCategory"][];
+        };
+        FileIngestionParameterCategory: {
+            /** @description General, Source or Target. */
+            id: string;
+            parameter: components["schemas"]["FileIngestionParameter"][];
+        };
+        FileIngestionParameter: {
+            /**
+             * @description General: sourceConnection, targetConnection (connection ids), parallelBatch, logLevel.
+             *     Source: sourceDirectory (s3SourceLocation, blobSourceLocation for those connectors), filePattern,
+             *     batchSize, includeSubfolder, checkDuplicate, fileStability, stabilityCheckInterval.
+             *     Target: targetDirectory (gcsTargetLocation, hdfsTargetLocation, adlsGen2TargetLocation,
+             *     s3TargetLocation, blobContainer for those connectors).
+             */
+            id: string;
+            value: string;
+        };
+        FileIngestionVariable: {
+            variable: string;
+            value: string;
+        };
+        /** @description A run id. UNCONFIRMED whether it is sent as a string or a number; a number may exceed 2^53, so clients read it from the raw text and keep it as a string. */
+        FileIngestionRunIdValue: string | number;
+        /**
+         * @description UNCONFIRMED: no sample is documented. The run id is read from `runId`, then `RunId`; the rest
+         *     is probably the job entity of the same service (`projectId`, `runMode`, `correlationId`, ...)
+         *     and is kept as it is.
+         */
+        FileIngestionJobResponse: {
+            runId?: components["schemas"]["FileIngestionRunIdValue"];
+            RunId?: components["schemas"]["FileIngestionRunIdValue"];
+            taskId?: string;
+            taskName?: string;
+        };
+        /**
+         * @description `jobStatus` SUCCESS and RUNNING are documented; other values (FAILED, ...) are UNCONFIRMED and
+         *     passed on. The per-file list's name and fields are UNCONFIRMED: `files`, else `fileDetails`.
+         */
+        FileIngestionJobStatus: {
+            jobStatus: string;
+            runId?: components["schemas"]["FileIngestionRunIdValue"];
+            taskId?: string;
+            taskName?: string;
+            startTime?: string | null;
+            endTime?: string | null;
+            message?: string | null;
+            files?: components["schemas"]["FileIngestionFileStatus"][];
+            fileDetails?: components["schemas"]["FileIngestionFileStatus"][];
+        };
+        /** @description UNCONFIRMED field names; the name is read from `fileName`, else `name`; the state from `status`, else `fileStatus`. */
+        FileIngestionFileStatus: {
+            fileName?: string;
+            name?: string;
+            status?: string;
+            fileStatus?: string;
+            fileSize?: number | string;
+            size?: number | string;
+            message?: string | null;
+            errorMessage?: string | null;
+        };
+        FileIngestionTaskList: {
+            mitasks: components["schemas"]["FileIngestionTask"][];
+        };
+        /** @description The documentation's table says `taskId` / `taskName`, its samples `id` / `name`; read `id`, then `taskId`. */
+        FileIngestionTask: {
+            id?: string;
+            taskId?: string;
+            name?: string;
+            taskName?: string;
+            description?: string | null;
+            location?: string | null;
+            createTime?: string | null;
+            updatedTime?: string | null;
+        };
+        /** @description UNCONFIRMED wrapper around the jobs (the answer may also be the bare array); the jobs are read from `jobs`, else `activityLog`. */
+        FileIngestionActivityLog: {
+            totaljobCount?: number;
+            jobs?: components["schemas"]["FileIngestionActivityLogEntry"][];
+            activityLog?: components["schemas"]["FileIngestionActivityLogEntry"][];
+        };
+        /** @description Attributes as documented (the list is cut off there); `status` values are UNCONFIRMED. */
+        FileIngestionActivityLogEntry: {
+            id?: string | number;
+            totaljobCount?: number;
+            taskId?: string;
+            runId?: components["schemas"]["FileIngestionRunIdValue"];
+            startedBy?: string | null;
+            startTime?: string | null;
+            endTime?: string | null;
+            status?: string;
+            messageText?: string | null;
+        };
     };
     responses: {
+        /**
+         * @description UNCONFIRMED: the documentation says only that the answer "includes a reason for the failure".
+         *     Clients read a v3 error object (`{"error": {"message": ...}}`) or a v2 one, else the text.
+         */
+        FileIngestionError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V3Error"];
+            };
+        };
+        /** @description The run started; the body carries its run id. */
+        TaskflowStarted: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["TaskflowRunResponse"];
+            };
+        };
         /** @description A field is missing or malformed. */
         V2BadRequest: {
             headers: {
@@ -695,7 +1123,16 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The run id that the start answered, as text (it may exceed 2^53). */
+        FileIngestionRunId: string;
+        /** @description The taskflow's API name (letters, digits, `_` and `-`; at most 80 characters). */
+        TaskflowApiName: string;
+        /** @description A custom instance name; the run then shows as `<taskflow name>-<custom name>-<run id>`. Non-ASCII characters must be URL-encoded. */
+        TaskflowInstanceName: string;
+        /** @description The run id, digits only. */
+        TaskflowRunIdPath: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1061,6 +1498,367 @@ export interface operations {
             429: components["responses"]["V3TooManyRequests"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
+        };
+    };
+    runTaskflowGet: {
+        parameters: {
+            query?: {
+                /** @description The taskflow's input fields, one query parameter each (names are the taskflow's own). */
+                inputs?: {
+                    [key: string]: string;
+                };
+            };
+            header?: {
+                /** @description A custom instance name; the run then shows as `<taskflow name>-<custom name>-<run id>`. Non-ASCII characters must be URL-encoded. */
+                "TF-INSTANCE-NAME"?: components["parameters"]["TaskflowInstanceName"];
+            };
+            path: {
+                /** @description The taskflow's API name (letters, digits, `_` and `-`; at most 80 characters). */
+                apiName: components["parameters"]["TaskflowApiName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TaskflowStarted"];
+            400: components["responses"]["V3BadRequest"];
+            401: components["responses"]["V3Unauthorized"];
+            404: components["responses"]["V3NotFound"];
+            429: components["responses"]["V3TooManyRequests"];
+            500: components["responses"]["V3ServerError"];
+            503: components["responses"]["V3Unavailable"];
+        };
+    };
+    runTaskflowPost: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A custom instance name; the run then shows as `<taskflow name>-<custom name>-<run id>`. Non-ASCII characters must be URL-encoded. */
+                "TF-INSTANCE-NAME"?: components["parameters"]["TaskflowInstanceName"];
+            };
+            path: {
+                /** @description The taskflow's API name (letters, digits, `_` and `-`; at most 80 characters). */
+                apiName: components["parameters"]["TaskflowApiName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TaskflowRunInput"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TaskflowStarted"];
+            400: components["responses"]["V3BadRequest"];
+            401: components["responses"]["V3Unauthorized"];
+            404: components["responses"]["V3NotFound"];
+            415: components["responses"]["V3BadRequest"];
+            429: components["responses"]["V3TooManyRequests"];
+            500: components["responses"]["V3ServerError"];
+            503: components["responses"]["V3Unavailable"];
+        };
+    };
+    getTaskflowStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id, digits only (up to 20; larger than a 64-bit integer can hold). */
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskflowStatus"];
+                };
+            };
+            400: components["responses"]["V3BadRequest"];
+            401: components["responses"]["V3Unauthorized"];
+            404: components["responses"]["V3NotFound"];
+            429: components["responses"]["V3TooManyRequests"];
+            500: components["responses"]["V3ServerError"];
+            503: components["responses"]["V3Unavailable"];
+        };
+    };
+    listTaskflowStatuses: {
+        parameters: {
+            query?: {
+                runId?: string;
+                /** @description Success, Failed, Suspended or Running (as documented; compared without case by the fake). */
+                runStatus?: string;
+                /** @description UTC, e.g. 2021-06-10T05:48:28Z. */
+                startTime?: string;
+                /** @description UTC, e.g. 2021-06-10T05:48:28Z. */
+                endTime?: string;
+                offset?: number;
+                /** @description At most 50; 10 when left out. */
+                rowLimit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The runs found, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskflowStatus"][];
+                };
+            };
+            400: components["responses"]["V3BadRequest"];
+            401: components["responses"]["V3Unauthorized"];
+            429: components["responses"]["V3TooManyRequests"];
+            500: components["responses"]["V3ServerError"];
+            503: components["responses"]["V3Unavailable"];
+        };
+    };
+    terminateTaskflows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskflowTerminateRequest"];
+            };
+        };
+        responses: {
+            /** @description The runs are being terminated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskflowTerminateResponse"];
+                };
+            };
+            400: components["responses"]["V3BadRequest"];
+            401: components["responses"]["V3Unauthorized"];
+            404: components["responses"]["V3NotFound"];
+            429: components["responses"]["V3TooManyRequests"];
+            500: components["responses"]["V3ServerError"];
+            503: components["responses"]["V3Unavailable"];
+        };
+    };
+    resumeTaskflowWithFaultRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id, digits only. */
+                runId: components["parameters"]["TaskflowRunIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed. No body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3BadRequest"];
+            401: components["responses"]["V3Unauthorized"];
+            404: components["responses"]["V3NotFound"];
+            500: components["responses"]["V3ServerError"];
+            503: components["responses"]["V3Unavailable"];
+        };
+    };
+    resumeTaskflowWithFaultSkip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id, digits only. */
+                runId: components["parameters"]["TaskflowRunIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Resumed. No body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["V3BadRequest"];
+            401: components["responses"]["V3Unauthorized"];
+            404: components["responses"]["V3NotFound"];
+            500: components["responses"]["V3ServerError"];
+            503: components["responses"]["V3Unavailable"];
+        };
+    };
+    startFileIngestionJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileIngestionJobRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The job was started. UNCONFIRMED: no sample answer is documented; the run id is read from
+             *     `runId`, then `RunId`, as a string or an integer of any size (kept as a string).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileIngestionJobResponse"];
+                };
+            };
+            400: components["responses"]["FileIngestionError"];
+            401: components["responses"]["FileIngestionError"];
+            403: components["responses"]["FileIngestionError"];
+            404: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
+        };
+    };
+    getFileIngestionJobStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id that the start answered, as text (it may exceed 2^53). */
+                runId: components["parameters"]["FileIngestionRunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileIngestionJobStatus"];
+                };
+            };
+            400: components["responses"]["FileIngestionError"];
+            401: components["responses"]["FileIngestionError"];
+            404: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
+        };
+    };
+    getFileIngestionJobLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id that the start answered, as text (it may exceed 2^53). */
+                runId: components["parameters"]["FileIngestionRunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's log files. UNCONFIRMED media type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                    "application/octet-stream": string;
+                    "text/plain": string;
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["FileIngestionError"];
+            401: components["responses"]["FileIngestionError"];
+            404: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
+        };
+    };
+    listFileIngestionTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tasks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileIngestionTaskList"];
+                };
+            };
+            401: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
+        };
+    };
+    getFileIngestionActivityLog: {
+        parameters: {
+            query?: {
+                /** @description The jobs of this task. */
+                taskId?: string;
+                /** @description This job, active or completed. */
+                runId?: string;
+                /** @description Rows to skip. */
+                offset?: number;
+                /** @description Rows to return, at most 100; without it 25. */
+                rowLimit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The jobs. UNCONFIRMED: the documentation lists the attributes of a job but not whether
+             *     the answer is an array of them or an object holding them; both are accepted.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileIngestionActivityLogEntry"][] | components["schemas"]["FileIngestionActivityLog"];
+                };
+            };
+            400: components["responses"]["FileIngestionError"];
+            401: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
         };
     };
     jobCompleted: {

@@ -1,10 +1,14 @@
 import type { ParseResult } from '@iics-jobs/schema';
 import type { Clock } from '../clock.js';
 import type { V2IdFactory } from '../ids.js';
+import type { IngestionEngine } from './ingestion/runs.js';
+import type { FakeIngestionOptions } from './ingestion/types.js';
 import type { ErrorFamily, RouteResult } from './errors.js';
 import type { RunEngine } from './runs.js';
 import type { SessionStore } from './sessions.js';
 import type { TaskCatalog } from './tasks.js';
+import type { TaskflowCatalog } from './taskflows/catalog.js';
+import type { TaskflowEngine } from './taskflows/engine.js';
 import type { FakeRoute, FakeUser } from './types.js';
 
 /** The state of one fake that route handlers read and change. */
@@ -18,8 +22,14 @@ export interface FakeContext {
   readonly sessions: SessionStore;
   readonly catalog: TaskCatalog;
   readonly engine: RunEngine;
+  /** Runs of file ingestion tasks (MI_TASK). */
+  readonly ingestion: IngestionEngine;
+  readonly ingestionForm: Required<Omit<FakeIngestionOptions, 'firstRunId'>>;
   readonly loginFailureStatus: 400 | 401 | 403;
   readonly lookupMissing: 'error' | 'omit';
+  /** Published advanced taskflows and their runs (/active-bpel). */
+  readonly taskflows: { readonly catalog: TaskflowCatalog; readonly engine: TaskflowEngine };
+  readonly taskflowRunIds: 'number' | 'string';
   /** How a task's session log is answered (a taskflow's is always a zip). */
   readonly sessionLogFormat: 'text' | 'zip';
   /** Stable ids for users, projects and folders, made on first use. */
@@ -37,14 +47,17 @@ export interface FakeRequest {
   /** Set for routes that need a session. */
   readonly username?: string;
   readonly sessionId?: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface RouteDefinition {
   readonly route: Exclude<FakeRoute, '*'>;
   readonly family: ErrorFamily;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** Needs a session header. */
   readonly auth: boolean;
+  /** The one session header this route reads (lower case); default icSessionId or INFA-SESSION-ID. */
+  readonly sessionHeader?: string;
   /** Matches the path; returns the route parameter ('' when none) or undefined. */
   match(path: string): string | undefined;
   handle(ctx: FakeContext, request: FakeRequest): RouteResult;

@@ -6,6 +6,10 @@ import type { FakeFile } from './logs/send.js';
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** Bytes sent as they are, with their content type, instead of `body` as JSON (a download; no schema to check). */
+  raw?: { contentType: string; body: string | Uint8Array };
+  /** Keys whose digit-string values go on the wire as bare JSON numbers (taskflow run ids). */
+  numberKeys?: readonly string[];
   /** A file (session log, error rows) instead of a JSON body; streamed. */
   file?: FakeFile;
 }
@@ -22,6 +26,7 @@ export const ERROR_CODES = {
   unknownName: 'APP_13436',
   invalidSession: 'AUTH_01',
   notRunning: 'JOB_NOT_RUNNING',
+  notSuspended: 'TASKFLOW_NOT_SUSPENDED',
   alreadyRunning: 'JOB_ALREADY_RUNNING',
   notFound: 'NOT_FOUND',
   methodNotAllowed: 'METHOD_NOT_SUPPORTED',

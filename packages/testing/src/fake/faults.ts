@@ -1,6 +1,24 @@
+import { INGESTION_ROUTES } from './ingestion/types.js';
 import type { FakeFaults, FakeRoute } from './types.js';
 
-export const ROUTES: readonly FakeRoute[] = ['loginV2', 'loginV3', 'logout', 'job', 'stop', 'activityMonitor', 'activityLog', 'sessionLog', 'errorLog', 'lookup', '*'];
+export const ROUTES: readonly FakeRoute[] = [
+  'loginV2',
+  'loginV3',
+  'logout',
+  'job',
+  'stop',
+  'activityMonitor',
+  'activityLog',
+  'sessionLog',
+  'errorLog',
+  'lookup',
+  'taskflowRun',
+  'taskflowStatus',
+  'taskflowTerminate',
+  'taskflowResume',
+  ...INGESTION_ROUTES,
+  '*',
+];
 
 export type FaultAction = { kind: 'drop' } | { kind: 'fail'; status: number } | undefined;
 

@@ -15,12 +15,20 @@ import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from '.
 import { jobRoute, stopRoute } from './routes/job.js';
 import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
 import { lookupRoute } from './routes/lookup.js';
+import { INGESTION_ROUTE_DEFINITIONS } from './ingestion/routes.js';
+import { IngestionEngine } from './ingestion/runs.js';
 import { errorLogRoute, sessionLogRoute } from './logs/routes.js';
 import { sendFile } from './logs/send.js';
 import { RunEngine, type RunRecord } from './runs.js';
 import { SessionStore } from './sessions.js';
 import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
 import { TimerGroup } from './timers.js';
+import { checkIngestionOptions } from './ingestion/options.js';
+import type { FakeIngestionOptions } from './ingestion/types.js';
+import { TaskflowCatalog, defaultTaskflowDefinitions, isTaskflowDefinition } from './taskflows/catalog.js';
+import { TaskflowEngine } from './taskflows/engine.js';
+import { TASKFLOW_ROUTES } from './taskflows/routes.js';
+import { jsonWithNumbers } from './taskflows/wire.js';
 import type { FakeIics, FakeRun, FakeUser, RecordedRequest, StartFakeIicsOptions } from './types.js';
 
 /** The user a fake has when the options name none. */
@@ -42,6 +50,8 @@ const ROUTES: readonly RouteDefinition[] = [
   sessionLogRoute,
   errorLogRoute,
   lookupRoute,
+  ...INGESTION_ROUTE_DEFINITIONS,
+  ...TASKFLOW_ROUTES,
 ];
 
 interface RunWaiter {
@@ -62,7 +72,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
   const timers = new TimerGroup(clock);
   const ids = new V2IdFactory(orgId());
   const catalog = new TaskCatalog(ids);
-  (options.tasks ?? defaultTaskDefinitions()).forEach((definition, i) => catalog.add(definition, `tasks[${i}]`));
+  const taskflows = { catalog: new TaskflowCatalog(), engine: new TaskflowEngine(timers) };
+  // Published taskflows are given in `tasks` too; they live apart, under /active-bpel.
+  (options.tasks ?? [...defaultTaskDefinitions(), ...defaultTaskflowDefinitions()]).forEach((definition, i) => {
+    if (isTaskflowDefinition(definition)) taskflows.catalog.add(definition, `tasks[${i}]`);
+    else catalog.add(definition, `tasks[${i}]`);
+  });
 
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
@@ -97,6 +112,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     for (const waiter of idleWaiters) waiter.resolve();
   }
 
+  const ingestion = new IngestionEngine(timers, settings.fileIngestion.firstRunId);
   const stable = new Map<string, string>();
   const server = http.createServer();
   const ctx: FakeContext = {
@@ -110,8 +126,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     sessions: new SessionStore(clock, settings.sessionIdleMs),
     catalog,
     engine,
+    ingestion,
+    ingestionForm: { runIdKey: settings.fileIngestion.runIdKey, runIdType: settings.fileIngestion.runIdType },
     loginFailureStatus: settings.loginFailureStatus,
     lookupMissing: settings.lookupMissing,
+    taskflows,
+    taskflowRunIds: settings.taskflowRunIds,
     sessionLogFormat: settings.sessionLogFormat,
     stableId(key, make) {
       let value = stable.get(key);
@@ -204,10 +224,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     let username: string | undefined;
     let sessionId: string | undefined;
     if (def.auth) {
-      sessionId = headerValue(req.headers.icsessionid) ?? headerValue(req.headers['infa-session-id']);
+      sessionId = def.sessionHeader
+        ? headerValue(req.headers[def.sessionHeader])
+        : (headerValue(req.headers.icsessionid) ?? headerValue(req.headers['infa-session-id']));
       username = sessionId === undefined ? undefined : ctx.sessions.use(sessionId);
       if (username === undefined) {
-        const message = sessionId === undefined ? 'A session id is required: send the icSessionId or INFA-SESSION-ID header.' : 'The session id is not valid or has expired. Log in again.';
+        const message = sessionId === undefined ? `A session id is required: send the ${def.sessionHeader ? def.sessionHeader.toUpperCase() : 'icSessionId or INFA-SESSION-ID'} header.` : 'The session id is not valid or has expired. Log in again.';
         return answer(res, record, family, familyError(family, 401, ERROR_CODES.invalidSession, message));
       }
     }
@@ -217,6 +239,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       query: url.searchParams,
       body: parsedBody.value,
       param: def.match(path),
+      headers: req.headers,
       ...(username === undefined ? {} : { username }),
       ...(sessionId === undefined ? {} : { sessionId }),
     };
@@ -245,7 +268,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       });
       return;
     }
-    const problem = def && result.status === 200 ? checkSuccess(def, result.body) : checkError(family, result.body);
+    const problem = def && result.status >= 200 && result.status < 300 ? checkSuccess(def, result.raw ? undefined : result.body) : checkError(family, result.body);
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');
@@ -256,7 +279,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
+    // A deep accept queue: thousands of clients connecting at once must wait, not be reset.
+    server.listen({ port: settings.port, host: settings.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -291,8 +315,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     tasks: catalog.list,
     requests,
     runs: engine.views,
+    fileIngestionRuns: ingestion.views,
     violations,
     addTask: (definition) => catalog.add(definition, 'task'),
+    taskflows: taskflows.catalog.list,
+    taskflowRuns: taskflows.engine.views,
+    addTaskflow: (definition) => taskflows.catalog.add(definition, 'taskflow'),
     waitForRun(taskId, runId, waitOptions = {}) {
       if (typeof taskId !== 'string' || !catalog.byId(taskId)) return Promise.reject(new TypeError(`waitForRun: no task has the id ${JSON.stringify(taskId)}`));
       if (!Number.isSafeInteger(runId) || runId < 1) return Promise.reject(new TypeError(`waitForRun: runId must be an integer >= 1, got ${String(runId)}`));
@@ -310,6 +338,10 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     waitForCallbacks(waitOptions = {}) {
       if (callbacksIdle()) return Promise.resolve();
       return waitFor<void, IdleWaiter>(idleWaiters, waitOptions.signal, closing.signal, (resolve, reject) => ({ resolve, reject }));
+    },
+    waitForFileIngestionRun(runId, waitOptions = {}) {
+      if (typeof runId !== 'string') return Promise.reject(new TypeError(`waitForFileIngestionRun: runId must be a string, got ${typeof runId}`));
+      return ingestion.waitFor(runId, waitOptions.signal, closing.signal);
     },
     faults: faults.api(() => ctx.sessions.endAll()),
     close,
@@ -359,7 +391,18 @@ function checkError(family: ErrorFamily, body: unknown): string | undefined {
 }
 
 function sendResult(res: http.ServerResponse, result: RouteResult): void {
-  const text = result.body === undefined ? '' : JSON.stringify(result.body);
+  if (result.raw) {
+    const body = typeof result.raw.body === 'string' ? Buffer.from(result.raw.body, 'utf8') : result.raw.body;
+    res.writeHead(result.status, { 'content-type': result.raw.contentType, 'content-length': body.byteLength });
+    res.end(body);
+    return;
+  }
+  if (result.status === 204) {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  const text = result.body === undefined ? '' : jsonWithNumbers(result.body, result.numberKeys ?? []);
   res.writeHead(result.status, {
     'content-type': 'application/json;charset=UTF-8',
     'content-length': Buffer.byteLength(text),
@@ -439,6 +482,8 @@ interface Settings {
   loginFailureStatus: 400 | 401 | 403;
   lookupMissing: 'error' | 'omit';
   maxRecorded: number;
+  fileIngestion: Required<FakeIngestionOptions>;
+  taskflowRunIds: 'number' | 'string';
   sessionLogFormat: 'text' | 'zip';
 }
 
@@ -476,7 +521,10 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   if (maxRecorded !== Number.POSITIVE_INFINITY && !(Number.isSafeInteger(maxRecorded) && maxRecorded >= 0)) {
     throw new RangeError(`maxRecorded must be an integer >= 0 or Infinity, got ${String(maxRecorded)}`);
   }
+  const taskflowRunIds = options.taskflowRunIds ?? 'number';
+  if (taskflowRunIds !== 'number' && taskflowRunIds !== 'string') throw new TypeError(`taskflowRunIds must be "number" or "string", got ${String(taskflowRunIds)}`);
   return {
+    taskflowRunIds,
     port,
     host,
     users: users.map((user) => ({ username: user.username, password: user.password })),
@@ -487,6 +535,7 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
     loginFailureStatus,
     lookupMissing,
     maxRecorded,
+    fileIngestion: checkIngestionOptions(options.fileIngestion),
     sessionLogFormat,
   };
 }

@@ -1,7 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { DeliveryAttempt } from '../deliver.js';
+import type { FakeIngestionFile, FakeIngestionFileDefinition, FakeIngestionOptions, FakeIngestionRoute, FakeIngestionRun } from './ingestion/types.js';
+import type { FakeTaskflow, FakeTaskflowDefinition, FakeTaskflowRun } from './taskflows/types.js';
 
-export type FakeTaskType = 'DMASK' | 'DRS' | 'DSS' | 'MTT' | 'PCS' | 'WORKFLOW';
+/** The v2 job task types, and MI_TASK: a file ingestion and replication task (run through /mftsaas, see ingestion/). */
+export type FakeTaskType = 'DMASK' | 'DRS' | 'DSS' | 'MTT' | 'PCS' | 'WORKFLOW' | 'MI_TASK';
 export type FakeOutcome = 'success' | 'warning' | 'failed';
 
 export interface FakeTaskDefinition {
@@ -25,6 +28,10 @@ export interface FakeTaskDefinition {
   sessionLogBytes?: number;
   /** WORKFLOW only: its tasks, run in order (default: two mapping tasks). */
   children?: FakeTaskDefinition[];
+  /** MI_TASK only: the files a run transfers, one after the other (default: two files). */
+  files?: ReadonlyArray<string | FakeIngestionFileDefinition>;
+  /** MI_TASK only: the body of `GET /mftsaas/api/v1/job/<runId>/logs` (default: a zip holding a text log of the run). */
+  logs?: { contentType?: string; body: string | Uint8Array };
 }
 
 /** A task as the fake resolved it: ids and path filled in. */
@@ -40,9 +47,29 @@ export interface FakeTask {
   readonly parallel: boolean;
   readonly sessionLogBytes: number;
   readonly children: readonly FakeTask[];
+  /** MI_TASK only: the files a run transfers. */
+  readonly files?: readonly FakeIngestionFile[];
+  /** MI_TASK only: the logs body given in the definition. */
+  readonly logs?: { readonly contentType: string; readonly body: Uint8Array };
 }
 
-export type FakeRoute = 'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'sessionLog' | 'errorLog' | 'lookup' | '*';
+export type FakeRoute =
+  | 'loginV2'
+  | 'loginV3'
+  | 'logout'
+  | 'job'
+  | 'stop'
+  | 'activityMonitor'
+  | 'activityLog'
+  | 'sessionLog'
+  | 'errorLog'
+  | 'lookup'
+  | FakeIngestionRoute
+  | 'taskflowRun'
+  | 'taskflowStatus'
+  | 'taskflowTerminate'
+  | 'taskflowResume'
+  | '*';
 
 export interface RecordedRequest {
   /** Fake-clock epoch ms when the request arrived. */
@@ -113,7 +140,9 @@ export interface StartFakeIicsOptions {
   /** Default "127.0.0.1". */
   host?: string;
   /** Default: a few sample tasks (MT_Load, MT_Warning, MT_Fail, DSS_Sync, PCS_Nightly, LT_Nightly, MT_Sales). */
-  tasks?: FakeTaskDefinition[];
+  tasks?: Array<FakeTaskDefinition | FakeTaskflowDefinition>;
+  /** How taskflow run ids go on the wire: JSON numbers (default; the status resource documents a Long) or strings. */
+  taskflowRunIds?: 'number' | 'string';
   /** Default one user; `credentials` is users[0]. */
   users?: FakeUser[];
   /** Real ms per fake ms (default 1). Ignored when `clock` is given. */
@@ -137,6 +166,8 @@ export interface StartFakeIicsOptions {
    * tasks), which then also leave the activity log. Runs that have not ended are always kept.
    */
   maxRecorded?: number;
+  /** The form of the file ingestion answers whose real shape is UNCONFIRMED. */
+  fileIngestion?: FakeIngestionOptions;
   /**
    * How `GET /activityLog/{id}/sessionLog` answers a task's log: "text" (default, text/plain) or
    * "zip" (application/zip holding the .log), as real PODs do both. A taskflow's logs are a zip.
@@ -173,11 +204,20 @@ export interface FakeIics {
   readonly runs: readonly FakeRun[];
   /** Responses or callbacks the fake produced that failed their own schema: always empty unless the fake has a bug. */
   readonly violations: readonly string[];
+  /** The runs of file ingestion tasks (MI_TASK), oldest first. */
+  readonly fileIngestionRuns: readonly FakeIngestionRun[];
   addTask(definition: FakeTaskDefinition): FakeTask;
+  /** The published advanced taskflows (`{ type: 'TASKFLOW' }` definitions), served under /active-bpel on the POD host. */
+  readonly taskflows: readonly FakeTaskflow[];
+  /** The taskflow runs, oldest first. Taskflows send no callbacks. */
+  readonly taskflowRuns: readonly FakeTaskflowRun[];
+  addTaskflow(definition: FakeTaskflowDefinition): FakeTaskflow;
   /** Resolves with the run once it has ended; rejects for a run that has left `runs` (see `maxRecorded`). */
   waitForRun(taskId: string, runId: number, options?: { signal?: AbortSignal }): Promise<FakeRun>;
   /** Resolves once every run with a callbackURL has ended and all its callback deliveries have settled. */
   waitForCallbacks(options?: { signal?: AbortSignal }): Promise<void>;
+  /** Resolves with the file ingestion run once it has ended. */
+  waitForFileIngestionRun(runId: string, options?: { signal?: AbortSignal }): Promise<FakeIngestionRun>;
   readonly faults: FakeFaults;
   /** Stops timers, pending callbacks and the server. */
   close(): Promise<void>;

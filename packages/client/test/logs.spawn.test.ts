@@ -98,10 +98,10 @@ describe('iics-job log', () => {
 
   test('usage errors exit 64', async () => {
     const server = await fake({ tasks: TASKS });
-    for (const args of [['log'], ['log', '--task-id', 'X'], ['log', '--task-id', 'X', '--run-id', 'one'], ['log', '--task-name', 'A', '--task-id', 'X', '--run-id', '1'], ['log', '--task-name', 'A', '--json'], ['report', '--task-name', 'A', '--lines', '-2']]) {
+    for (const args of [['log'], ['log', '--task-id', 'X'], ['log', '--task-id', 'X', '--run-id', 'one'], ['log', '--task-name', 'A', '--task-id', 'X', '--run-id', '1'], ['log', '--task-name', 'A', '--json'], ['log', '--task-id', 'X', '--run-id', '1', '--task-type', 'MTT'], ['report', '--task-name', 'A', '--lines', '-2']]) {
       const result = await runBin(args, envFor(server));
       expect(result.code, args.join(' ')).toBe(64);
-      expect(result.stderr, args.join(' ')).toMatch(/^iics-job: .*(--task-id|--run-id|--task-name|--json|--lines)/);
+      expect(result.stderr, args.join(' ')).toMatch(/^iics-job: .*(--task-id|--run-id|--task-name|--json|--lines|--task-type)/);
     }
   });
 });

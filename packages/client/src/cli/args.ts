@@ -141,6 +141,7 @@ function parseLogOrReport(command: 'log' | 'report', argv: string[]): Parsed {
   let run: RunSelector;
   if (taskId !== undefined || runIdText !== undefined) {
     if (named.length > 0) throw new UsageError(`Name the run by --task-id and --run-id, or the task by --${named[0]} (its newest run), not both.`);
+    if (values['task-type'] !== undefined) throw new UsageError('--task-type goes with --task-name or --path; --task-id and --run-id name the run already.');
     if (!taskId) throw new UsageError(`${command} needs --task-id with --run-id.`);
     if (runIdText === undefined) throw new UsageError(`${command} needs --run-id with --task-id (or --task-name for the newest run).`);
     if (!/^\d+$/.test(runIdText) || !Number.isSafeInteger(Number(runIdText))) throw new UsageError(`--run-id must be a whole number (got "${runIdText}").`);

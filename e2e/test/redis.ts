@@ -1,5 +1,6 @@
 // The end-to-end tests use the same real-Redis helpers as @iics-jobs/callback-express's own tests.
 export {
+  describeWithKillableRedis,
   describeWithRedis,
   freePort,
   stopProcess,

@@ -10,6 +10,7 @@ import {
   type Rejection,
   type SuccessBody,
 } from './errors.js';
+import { publishCompletion } from './hub/publish.js';
 import { createIpAllowList } from './ip.js';
 import { type CallbackLogger, errorFields, safeLogger, silentLogger } from './logger.js';
 import {
@@ -212,6 +213,7 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     const outcome = running.then(
       async () => {
         clearInterval(renewal);
+        if (o.hub) track(publishCompletion(o.hub, callback, logger, o.leaseMs));
         const recorded = await persist('markDone', key, () => o.store.markDone(key, token, o.doneTtlMs));
         logger.info({ ...log, durationMs: Date.now() - startedAt }, 'IICS callback processed');
         if (recorded === 'refused') {

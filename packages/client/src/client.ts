@@ -19,15 +19,15 @@ import { resolveOptions, type ApiVersion, type IicsClientOptions } from './optio
 import { Secrets } from './secrets.js';
 import { SessionManager } from './session.js';
 import type { JobRef, JobStatus } from './status.js';
-import type { WaitOptions } from './wait.js';
+import type { WaitOptions, WaitResult } from './wait.js';
 import type { SuccessResponse } from '@iics-jobs/schema';
 
 export interface IicsJobsApi {
   start(request: StartJobRequest, options?: CallOptions): Promise<StartedJob>;
   stop(request: StopJobRequest, options?: CallOptions): Promise<SuccessResponse>;
   status(ref: JobRef, options?: StatusOptions): Promise<JobStatus>;
-  wait(ref: JobRef, options?: WaitOptions): Promise<JobStatus>;
-  run(request: StartJobRequest, options?: WaitOptions): Promise<JobStatus>;
+  wait(ref: JobRef, options?: WaitOptions): Promise<WaitResult>;
+  run(request: StartJobRequest, options?: WaitOptions): Promise<WaitResult>;
   /** The session log of an ended run; for a linear taskflow, of each of its tasks. A zip answer is unpacked. */
   log(ref: JobRef, options?: CallOptions): Promise<JobLog>;
   /** Like `log`, but the text goes to `writer` as it arrives and is not kept: for logs of any size. */

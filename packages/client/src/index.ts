@@ -54,6 +54,7 @@ export {
   type JobState,
   type JobStatus,
 } from './status.js';
-export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions } from './wait.js';
+export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions, type WaitResult } from './wait.js';
+export { DEFAULT_FALLBACK_POLL_INTERVAL_MS, type CompletionSource } from './completions.js';
 export { backoffDelay } from './retry.js';
 export { easternToUtc } from './time.js';

@@ -17,6 +17,10 @@ type Availability = { ok: true; url: string } | { ok: true; binary: string } | {
 function findRedis(): Availability {
   const fromEnv = process.env.REDIS_URL;
   if (fromEnv) return { ok: true, url: fromEnv };
+  return findRedisBinary();
+}
+
+function findRedisBinary(): Availability {
   const candidates = [
     process.env.REDIS_SERVER,
     '/usr/bin/redis-server',
@@ -108,11 +112,11 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-async function startRedisServer(binary: string): Promise<{ server: RedisServer; stop: () => Promise<void> }> {
+async function startRedisServer(binary: string, fixedPort?: number): Promise<{ server: RedisServer; stop: () => Promise<void>; child: ChildProcess }> {
   // Another process can take the free port between probe and bind: try a few.
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const dir = mkdtempSync(join(tmpdir(), 'callback-express-redis-'));
     const child = spawn(
       binary,
@@ -129,7 +133,7 @@ async function startRedisServer(binary: string): Promise<{ server: RedisServer; 
     };
     try {
       await waitReady(child, port, () => stderr);
-      return { server: { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port }, stop };
+      return { server: { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port }, stop, child };
     } catch (error) {
       lastError = error;
       await stop();
@@ -158,5 +162,63 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
       resolve();
     });
     child.kill(signal);
+  });
+}
+
+/** A redis-server of a test's own, which the test may kill and start again on the same port. */
+export interface KillableRedis extends RedisServer {
+  /** SIGKILL: the server is gone at once, as in a crash. */
+  kill(): Promise<void>;
+  /** A fresh, empty server on the same port. */
+  restart(): Promise<void>;
+}
+
+/**
+ * Like `describeWithRedis`, for tests that kill Redis: they always get a redis-server started for
+ * the block (REDIS_URL is not used, since nobody may kill a shared one). The same rule holds when
+ * there is no redis-server binary: skipped with a warning, a failure under CI=true.
+ */
+export function describeWithKillableRedis(name: string, body: (redis: () => KillableRedis) => void): void {
+  const found = findRedisBinary();
+  if (!found.ok || !('binary' in found)) {
+    const reason = found.ok ? 'no redis-server binary' : found.reason;
+    if (process.env.CI === 'true') {
+      describe(name, () => {
+        test('has a redis-server to kill', () => {
+          throw new Error(`${reason}. CI=true requires redis-server: install it (apt-get install redis-server).`);
+        });
+      });
+      return;
+    }
+    console.warn(`\n!! SKIPPING "${name}": ${reason} (these tests kill Redis, so REDIS_URL cannot stand in).\n`);
+    describe.skip(name, () => body(() => {
+      throw new Error('no redis-server');
+    }));
+    return;
+  }
+  describe(name, () => {
+    let current: Awaited<ReturnType<typeof startRedisServer>> | undefined;
+    let server: KillableRedis | undefined;
+    beforeAll(async () => {
+      current = await startRedisServer(found.binary);
+      const { port } = current.server;
+      server = {
+        ...current.server,
+        kill: async () => {
+          if (current) await stopProcess(current.child, 'SIGKILL');
+        },
+        restart: async () => {
+          await current?.stop();
+          current = await startRedisServer(found.binary, port);
+        },
+      };
+    });
+    afterAll(async () => {
+      await current?.stop();
+    });
+    body(() => {
+      if (!server) throw new Error('Redis is not started yet: use it inside a test or a hook');
+      return server;
+    });
   });
 }

@@ -81,6 +81,7 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
   const logger: CallbackLogger = o.logger ? safeLogger(o.logger) : silentLogger;
   const checkSecret = o.secrets.length > 0 ? createSecretChecker(o.secrets) : undefined;
   const ipAllowed = o.allowedIps ? createIpAllowList(o.allowedIps) : undefined;
+  if (!checkSecret && !ipAllowed) warnUnauthenticated(o.logger ? logger : undefined);
   const pending = new Set<Promise<unknown>>();
 
   const track = (promise: Promise<unknown>): void => {
@@ -356,4 +357,22 @@ function serializedLength(value: unknown): number {
   } catch {
     return 0;
   }
+}
+
+export const UNAUTHENTICATED_WARNING =
+  'IICS callbacks are not authenticated: anyone who can reach this receiver can post a job end. Set the secret option (and pass callbackUrl(url, { secret }) as callbackURL), or allowedIps.';
+let warnedProcess = false;
+
+/**
+ * Said once when the receiver is made, to its logger; without a logger, once per process as a Node.js
+ * warning (on stderr), so that a receiver left open by mistake is seen without flooding test output.
+ */
+function warnUnauthenticated(logger: CallbackLogger | undefined): void {
+  if (logger) {
+    logger.warn({ code: 'callbacks_unauthenticated' }, UNAUTHENTICATED_WARNING);
+    return;
+  }
+  if (warnedProcess) return;
+  warnedProcess = true;
+  process.emitWarning(UNAUTHENTICATED_WARNING, { code: 'IICS_CALLBACKS_UNAUTHENTICATED' });
 }

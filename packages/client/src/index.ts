@@ -33,6 +33,7 @@ export {
   IicsInvalidResponseError,
   IicsLogNotFoundError,
   IicsNetworkError,
+  IicsRunNotFoundError,
   IicsTaskNotFoundError,
   IicsTimeoutError,
   IicsWaitTimeoutError,

@@ -29,6 +29,7 @@ import {
   type JobRef,
   type JobStatus,
 } from './status.js';
+import { statusUntilListed } from './not-found.js';
 import { checkWaitOptions, waitForJob, type WaitOptions, type WaitResult } from './wait.js';
 
 /** Exactly one of these names the task. `path` is resolved to a federated id through `tasks.lookup`. */
@@ -56,7 +57,13 @@ export type StopJobRequest = TaskSelector & {
 /** The start answer: the v2 taskId (even when started by another name) and the runId, plus every other field IICS sent. */
 export type StartedJob = JobResponse & { taskId: string; runId: number; taskType: string; taskName?: string };
 
-export type StatusOptions = CallOptions;
+export type StatusOptions = CallOptions & {
+  /**
+   * When given, a run in neither the activity monitor nor the activity log is asked for again (every
+   * 2 s at most) until it shows up or this many ms pass: then IICS_RUN_NOT_FOUND. Without it, such a run is QUEUED.
+   */
+  notFoundAfterMs?: number;
+};
 
 /** The job start resource, and the `operation` an error of the start request itself carries. */
 const START_PATH = '/api/v2/job';
@@ -158,7 +165,11 @@ export class Jobs {
 
   /** The run's state now, from the activity monitor (running) or the activity log (ended). */
   async status(ref: JobRef, options: StatusOptions = {}): Promise<JobStatus> {
-    return this.statusWith(checkRef(ref), { ...options, notListed: 'QUEUED' });
+    const checked = checkRef(ref);
+    const { notFoundAfterMs, ...call } = options;
+    if (notFoundAfterMs === undefined) return this.statusWith(checked, { ...call, notListed: 'QUEUED' });
+    checkWaitOptions({ notFoundAfterMs });
+    return statusUntilListed(checked, notFoundAfterMs, () => this.statusWith(checked, { ...call, notListed: 'QUEUED' }), call.signal);
   }
 
   /** @internal `notListed`: what a run in neither list is taken to be (QUEUED before it was seen, RUNNING after). */

@@ -30,7 +30,8 @@ describe('iics-job run', () => {
     if (state !== 'SUCCESS') expect(finished!.errorMessage).toMatch(/\S/);
     // A run that did not succeed ends with its report (see logs.spawn.test.ts).
     expect(result.events.at(-1)!.event).toBe(state === 'SUCCESS' ? 'finished' : 'report');
-    expect(result.stderr).toBe('');
+    // Only the steps, each said as it began.
+    expect(result.stderr).toBe(`iics-job: logging in to ${new URL(server.loginUrl).host} (v2)...\niics-job: starting ${taskName} (MTT)...\n`);
     noSecrets(result, server.credentials.password);
   });
 

@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import { IicsAbortedError, IicsClientClosedError, IicsError, IicsInvalidResponseError, IicsNetworkError, IicsTimeoutError } from './errors.js';
+import { channels, traced } from './diagnostics.js';
 import type { Secrets } from './secrets.js';
 
 export interface HttpRequest {
@@ -71,8 +72,17 @@ export class HttpTransport {
     return this.#closed;
   }
 
-  async send(req: HttpRequest): Promise<HttpResponse> {
-    return this.exchange(req, (res) => res.read());
+  send(req: HttpRequest): Promise<HttpResponse> {
+    return traced(
+      channels.request,
+      () => ({ method: req.method, origin: req.url.origin, operation: req.operation }),
+      async (message) => {
+        const res = await this.exchange(req, (answer) => answer.read());
+        if (message) message.statusCode = res.status;
+        return res;
+      },
+      false,
+    );
   }
 
   /** Sends one request and hands the answer to `read`; the deadline and the signal cover reading it too. */

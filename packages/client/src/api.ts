@@ -1,7 +1,7 @@
 import { formatIssues, type ParseResult } from '@iics-jobs/schema';
 import { apiError, errorFields } from './api-errors.js';
 import { IicsAbortedError, IicsAuthError, IicsError, IicsInvalidResponseError } from './errors.js';
-import type { HttpResponse, HttpTransport } from './http.js';
+import type { HttpRequest, HttpResponse, HttpStreamResponse, HttpTransport } from './http.js';
 import type { ResolvedOptions } from './options.js';
 import { isRetryableRead, isRetryableWrite, withRetry } from './retry.js';
 import type { Secrets } from './secrets.js';
@@ -83,6 +83,56 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Like `call`, but a 2xx answer's body goes to `onBody` as a stream (a session log of megabytes is
+   * never held as bytes). Retried like a read, but only until `onBody` has started: what it passed on
+   * cannot be taken back.
+   */
+  async stream<T>(call: Omit<ApiCall<never>, 'parse' | 'decode' | 'schemaName' | 'body'>, onBody: (res: HttpStreamResponse) => Promise<T>): Promise<T> {
+    const operation = `${call.method} ${call.path}`;
+    const { retry, logger } = this.#options;
+    let started = false;
+    const consume = (res: HttpStreamResponse): Promise<T> => {
+      started = true;
+      return onBody(res);
+    };
+    try {
+      return await withRetry(() => this.#streamOnce(call, operation, consume), {
+        policy: retry,
+        ...(call.signal ? { signal: call.signal } : {}),
+        shouldRetry: (error) => !started && !(error instanceof LoginFailed) && isRetryableRead(error),
+        onRetry: (error, n, delayMs) =>
+          logger.warn?.(`${operation} failed; retry ${n} of ${retry.retries} in ${delayMs} ms`, { error: describeError(error) }),
+      });
+    } catch (caught) {
+      const error = caught instanceof LoginFailed ? caught.error : caught;
+      if (call.signal?.aborted && !(error instanceof IicsError)) throw new IicsAbortedError(`${operation} was aborted.`, { cause: error });
+      throw error;
+    }
+  }
+
+  async #streamOnce<T>(call: ApiCall<never>, operation: string, consume: (res: HttpStreamResponse) => Promise<T>): Promise<T> {
+    const open = (session: Session) =>
+      this.#http.exchange(this.#request(call, session, operation), async (res): Promise<{ ok: true; value: T } | { ok: false; res: HttpResponse }> =>
+        res.status >= 200 && res.status <= 299
+          ? { ok: true, value: await consume(res) }
+          : { ok: false, res: await res.read() },
+      );
+    let session = await this.#session(call.signal);
+    let answer = await open(session);
+    if (!answer.ok && answer.res.status === 401) {
+      this.#sessions.invalidate(session);
+      session = await this.#session(call.signal);
+      answer = await open(session);
+      if (!answer.ok && answer.res.status === 401) {
+        const { summary, ...fields } = errorFields(answer.res, this.#secrets);
+        throw new IicsAuthError(`IICS refused a fresh session for ${operation} (HTTP 401): ${summary}`, fields);
+      }
+    }
+    if (!answer.ok) throw apiError(answer.res, operation, this.#secrets);
+    return answer.value;
+  }
+
   async #once<T>(call: ApiCall<T>, operation: string): Promise<T> {
     if (call.target && !call.target.needsSession) {
       const res = await this.#send(call, undefined, operation);
@@ -122,6 +172,10 @@ export class ApiClient {
   }
 
   #send(call: ApiCall<unknown>, session: Session | undefined, operation: string): Promise<HttpResponse> {
+    return this.#http.send(this.#request(call, session, operation));
+  }
+
+  #request(call: ApiCall<unknown>, session: Session | undefined, operation: string): HttpRequest {
     const base = call.family === 'mft' ? session!.baseUrl.replace(/\/saas$/i, '') : session?.baseUrl;
     const url = call.target ? call.target.url(session) : new URL(`${base}${call.path}`);
     for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
@@ -132,7 +186,7 @@ export class ApiClient {
         : call.family === 'v3'
           ? { 'INFA-SESSION-ID': session!.id }
           : { 'IDS-SESSION-ID': session!.id };
-    return this.#http.send({
+    return {
       method: call.method,
       url,
       headers: { ...call.headers, ...auth, ...(call.accept ? { accept: call.accept } : {}) },
@@ -140,7 +194,7 @@ export class ApiClient {
       timeoutMs: this.#options.timeouts.requestMs,
       operation,
       ...(call.signal ? { signal: call.signal } : {}),
-    });
+    };
   }
 
   #validate<T>(res: HttpResponse, call: ApiCall<T>, operation: string): T {

@@ -11,6 +11,9 @@ import type {
   StartedFileIngestion,
 } from './ingestion/types.js';
 import { Jobs, type StartJobRequest, type StartedJob, type StatusOptions, type StopJobRequest } from './jobs.js';
+import { latestRun, type LatestRunRequest } from './jobs/latest.js';
+import { SessionLogs, type JobLog, type LogWriter, type PipedFile } from './jobs/log.js';
+import { buildReport, type JobReport, type ReportOptions } from './jobs/report.js';
 import { TaskLookup, type CallOptions, type TaskInfo, type TaskLookupRequest } from './lookup.js';
 import { resolveOptions, type ApiVersion, type IicsClientOptions } from './options.js';
 import { Secrets } from './secrets.js';
@@ -34,6 +37,14 @@ export interface IicsJobsApi {
   run(request: StartJobRequest, options?: WaitOptions): Promise<WaitResult>;
   /** Runs several tasks (and patterns) in order or in parallel; one result per task, in request order. */
   runMany(requests: readonly RunManyRequest[], options?: RunManyOptions): Promise<RunManyResult[]>;
+  /** The session log of an ended run; for a linear taskflow, of each of its tasks. A zip answer is unpacked. */
+  log(ref: JobRef, options?: CallOptions): Promise<JobLog>;
+  /** Like `log`, but the text goes to `writer` as it arrives and is not kept: for logs of any size. */
+  pipeLog(ref: JobRef, writer: LogWriter, options?: CallOptions): Promise<PipedFile[]>;
+  /** The status, the error message, the rows of each transformation and the session log's last lines. */
+  report(ref: JobRef, options?: ReportOptions): Promise<JobReport>;
+  /** The newest ended run of a task named by name or path, from the activity log. */
+  latestRun(request: LatestRunRequest, options?: CallOptions): Promise<JobRef & { taskName: string }>;
 }
 
 export interface IicsTasksApi {
@@ -106,6 +117,7 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
   const objects = new TaskObjects(api);
   const match = (pattern: string, type?: string, o?: CallOptions) => matchTasks(objects, pattern, type, o);
   const taskflows = new Taskflows(api, taskflowOptions, resolved.logger);
+  const logs = new SessionLogs(api);
   const fileIngestion = new FileIngestion({ api, lookup, logger: resolved.logger });
   const summary = `IicsClient { loginUrl: '${resolved.loginUrl.origin}', apiVersion: '${resolved.apiVersion}', username: '${resolved.username}' }`;
 
@@ -127,6 +139,10 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
       runMany: open((requests: readonly RunManyRequest[], o?: RunManyOptions) =>
         runMany({ start: (r, c) => jobs.start(r, c), wait: (r, w) => jobs.wait(r, w), stop: (r, c) => jobs.stop(r, c), match }, requests, o),
       ),
+      log: open((ref: JobRef, o?: CallOptions) => logs.log(ref, o)),
+      pipeLog: open((ref: JobRef, writer: LogWriter, o?: CallOptions) => logs.pipe(ref, writer, o)),
+      report: open((ref: JobRef, o?: ReportOptions) => buildReport(api, logs, (r, c) => jobs.status(r, c), ref, o)),
+      latestRun: open((request: LatestRunRequest, o?: CallOptions) => latestRun(api, request, o)),
     } satisfies IicsJobsApi),
     taskflows: Object.freeze({
       start: open((request: StartTaskflowRequest, o?: CallOptions) => taskflows.start(request, o)),

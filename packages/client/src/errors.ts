@@ -10,6 +10,7 @@ export type IicsErrorCode =
   | 'IICS_NETWORK'
   | 'IICS_INVALID_RESPONSE'
   | 'IICS_TASK_NOT_FOUND'
+  | 'IICS_LOG_NOT_FOUND'
   | 'IICS_RUN_NOT_FOUND'
   | 'IICS_INVALID_ARGUMENT'
   | 'IICS_ABORTED'
@@ -186,6 +187,28 @@ export class IicsTaskNotFoundError extends IicsError {
     super(message);
     this.task = fields.task;
     assignDefined(this, fields, ['status', 'iicsCode', 'description', 'requestId']);
+  }
+}
+
+/** The run has no session log: it is not in the activity log (still running, or no such run), or IICS answered 404 for its log. */
+export class IicsLogNotFoundError extends IicsError {
+  static readonly code = 'IICS_LOG_NOT_FOUND';
+  declare readonly name: 'IicsLogNotFoundError';
+  declare readonly code: 'IICS_LOG_NOT_FOUND';
+  static {
+    Object.defineProperty(this.prototype, 'name', { value: 'IicsLogNotFoundError', configurable: true, writable: true });
+  }
+  readonly taskId: string;
+  readonly runId: number;
+  /** HTTP status of IICS's answer for the log, when it answered one. */
+  declare readonly status?: number;
+  declare readonly iicsCode?: string;
+
+  constructor(message: string, fields: { taskId: string; runId: number; status?: number; iicsCode?: string }) {
+    super(message);
+    this.taskId = fields.taskId;
+    this.runId = fields.runId;
+    assignDefined(this, fields, ['status', 'iicsCode']);
   }
 }
 

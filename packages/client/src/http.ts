@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { IicsAbortedError, IicsClientClosedError, IicsInvalidResponseError, IicsNetworkError, IicsTimeoutError } from './errors.js';
+import { IicsAbortedError, IicsClientClosedError, IicsError, IicsInvalidResponseError, IicsNetworkError, IicsTimeoutError } from './errors.js';
 import { channels, traced } from './diagnostics.js';
 import type { Secrets } from './secrets.js';
 
@@ -21,6 +21,14 @@ export interface HttpResponse {
   text: string;
   /** The body's bytes as received (a binary download such as file ingestion logs). */
   bytes: Buffer;
+}
+
+/** An answer whose body is still to be read: `body` as a stream, or `read()` all of it (with the size limit). */
+export interface HttpStreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Buffer | string> & { destroy(error?: Error): unknown };
+  read(): Promise<HttpResponse>;
 }
 
 /** Answers above this are refused: a list of running jobs is kilobytes; anything this large is not IICS. */
@@ -69,7 +77,7 @@ export class HttpTransport {
       channels.request,
       () => ({ method: req.method, origin: req.url.origin, operation: req.operation }),
       async (message) => {
-        const res = await this.#send(req);
+        const res = await this.exchange(req, (answer) => answer.read());
         if (message) message.statusCode = res.status;
         return res;
       },
@@ -77,7 +85,8 @@ export class HttpTransport {
     );
   }
 
-  async #send(req: HttpRequest): Promise<HttpResponse> {
+  /** Sends one request and hands the answer to `read`; the deadline and the signal cover reading it too. */
+  async exchange<T>(req: HttpRequest, read: (res: HttpStreamResponse) => Promise<T>): Promise<T> {
     if (this.#closed) throw new IicsClientClosedError();
     if (req.signal?.aborted) throw abortedError(req.operation, req.signal.reason);
 
@@ -113,10 +122,22 @@ export class HttpTransport {
         headersTimeout: req.timeoutMs + 1000,
         bodyTimeout: req.timeoutMs + 1000,
       });
-      const bytes = await readBody(res.body, req.operation, res.statusCode);
-      return { status: res.statusCode, headers: res.headers, text: bytes.toString('utf8'), bytes };
+      try {
+        return await read({
+          status: res.statusCode,
+          headers: res.headers,
+          body: res.body,
+          read: async () => {
+            const bytes = await readBody(res.body, req.operation, res.statusCode);
+            return { status: res.statusCode, headers: res.headers, text: bytes.toString('utf8'), bytes };
+          },
+        });
+      } finally {
+        // A reader that stopped early (or failed) must not leave the connection half read.
+        if (!res.body.readableEnded) res.body.destroy();
+      }
     } catch (error) {
-      if (error instanceof IicsInvalidResponseError) throw error;
+      if (error instanceof IicsError && !timedOut) throw error;
       if (timedOut) {
         throw new IicsTimeoutError(`${req.operation} got no complete answer within ${req.timeoutMs} ms.`, {
           timeoutMs: req.timeoutMs,

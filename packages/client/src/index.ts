@@ -35,6 +35,7 @@ export {
   IicsError,
   IicsInvalidArgumentError,
   IicsInvalidResponseError,
+  IicsLogNotFoundError,
   IicsNetworkError,
   IicsRunNotFoundError,
   IicsTaskNotFoundError,
@@ -48,6 +49,9 @@ export type { StartJobRequest, StartedJob, StatusOptions, StopJobRequest, TaskSe
 export type { CallOptions, TaskInfo, TaskLookupRequest } from './lookup.js';
 export type { TaskListFilter, TaskObject } from './tasks/list.js';
 export type { RunManyOptions, RunManyRequest, RunManyResult } from './jobs/run-many.js';
+export type { JobLog, LogWriter, PipedFile, TaskLog } from './jobs/log.js';
+export type { JobReport, ReportOptions, TaskReport, TransformationRows } from './jobs/report.js';
+export type { LatestRunRequest } from './jobs/latest.js';
 export {
   stateFromExecutionState,
   stateFromLogState,

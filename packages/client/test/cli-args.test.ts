@@ -42,7 +42,7 @@ describe('command line', () => {
     expect(
       parseCommandLine([
         'run', '--path', 'Sales/MT_Load', '--task-type', 'workflow', '--callback-url', 'https://h.example/cb',
-        '--param-file-name', 'p.param', '--param-file-dir', '/params', '--poll-interval', '5s', '--timeout', '2h', '--json',
+        '--param-file-name', 'p.param', '--param-file-dir', '/params', '--poll-interval', '5s', '--timeout', '2h', '--json', '--quiet',
       ]),
     ).toEqual({
       command: 'run',
@@ -51,6 +51,7 @@ describe('command line', () => {
       callbackURL: 'https://h.example/cb',
       parameterFile: { name: 'p.param', dir: '/params' },
       wait: true,
+      quiet: true,
       pollIntervalMs: 5000,
       timeoutMs: 7_200_000,
       json: true,

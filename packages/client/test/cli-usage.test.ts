@@ -30,7 +30,7 @@ describe('usage mistakes → exit 64, nothing sent to IICS', () => {
     [['run', '--task-name', 'MT_Load', '--task-type', 'MTT', '--timout', '1h'], "Unknown option '--timout'. Did you mean --timeout?"],
     [['status', '--task-id', 'T', '--runid', '1'], "Unknown option '--runid'. Did you mean --run-id?"],
     [['stop', '--task-name', 'MT_Load', '--task-type', 'MTT', '--clear'], "Unknown option '--clear'. Did you mean --clean?"],
-    [['statsu'], 'Unknown command "statsu"; the commands are run, status, stop, list and completion. Did you mean status?'],
+    [['statsu'], 'Unknown command "statsu"; the commands are run, status, stop, list, log, report and completion. Did you mean status?'],
   ])('%j → the nearest option or command is suggested', async (argv, message) => {
     const result = await runAgainstFake(argv);
     expect(result.code).toBe(64);
@@ -116,7 +116,7 @@ describe('iics-job completion (the built bin, sourced in a real bash)', () => {
   }
 
   test.each([
-    [[''], ['run', 'status', 'stop', 'list', 'completion', 'help', '--help', '--version']],
+    [[''], ['run', 'status', 'stop', 'list', 'log', 'report', 'completion', 'help', '--help', '--version']],
     [['st'], ['status', 'stop']],
     [['run', '--task-t'], ['--task-type']],
     [['run', '--task-type', ''], ['DMASK', 'DRS', 'DSS', 'MTT', 'PCS', 'WORKFLOW']],

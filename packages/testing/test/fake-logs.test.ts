@@ -61,7 +61,7 @@ describe('GET /activityLog/{id}/sessionLog', () => {
     expect(answer.disposition).toBe(`attachment; filename="${fileName}"`);
     const lines = answer.bytes.toString('utf8').trimEnd().split('\n');
     expect(lines[0]).toMatch(/\[TM_6014\] Initializing session \[s_mtt_.+\]/);
-    expect(lines.some((l) => / ERROR: \[TE_7002\] /.test(l) && l.includes(entry.errorMsg))).toBe(true);
+    expect(lines.some((l) => / ERROR: \[TE_7002\] /.test(l) && l.includes(entry.errorMsg.replace(/^TE_7002 /, '')))).toBe(true);
     expect(lines.at(-1)).toMatch(/Session run completed with failure\.$/);
   });
 

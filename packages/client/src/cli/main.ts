@@ -45,7 +45,10 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
   }
 
   const { args, execute } = parsed.invocation;
-  const reporter = new Reporter(stdout, stderr, args.json === true);
+  // `run --quiet`: nothing on stdout; `log`: stdout holds the log alone, errors go to stderr only.
+  const silent = args.command === 'log' || (args as { quiet?: boolean }).quiet === true;
+  const reporter = new Reporter(silent ? { write: () => true } : stdout, stderr, args.json === true);
+  if ((args as { quiet?: boolean }).quiet === true) reporter.quiet();
   let client: IicsClient | undefined;
   const ctx: CliContext = {
     stdout,

@@ -17,6 +17,7 @@ export class Reporter {
   readonly #out: CliStream;
   readonly #err: CliStream;
   readonly #json: boolean;
+  #quiet = false;
   readonly #now: () => number;
   readonly #since: number;
   #label = '';
@@ -42,7 +43,12 @@ export class Reporter {
 
   /** A step that may take a while (logging in, a lookup, the start), on stderr as it begins: never a silent wait. */
   step(text: string): void {
-    this.#err.write(`iics-job: ${text}\n`);
+    if (!this.#quiet) this.#err.write(`iics-job: ${text}\n`);
+  }
+
+  /** `run --quiet`: no steps either; errors still go to stderr. */
+  quiet(): void {
+    this.#quiet = true;
   }
 
   /**

@@ -5,6 +5,8 @@ import type { JobStatus } from '../../status.js';
 import { DEFAULT_TIMEOUTS } from '../../options.js';
 import { MAX_WAIT_MS } from '../../wait.js';
 import { defineCommand, type CliContext } from '../command.js';
+import { printRunReport } from '../report-command.js';
+import { RUN_REPORT_LINES } from '../report-format.js';
 import { EXIT, exitCodeForState, type ExitCode } from '../exit-codes.js';
 import { runBatch } from '../batch.js';
 import { addBatchOptions, batchFlags, batchOptions, isBatch, type BatchOptions, type TaskFlag } from '../batch-args.js';
@@ -33,6 +35,8 @@ export interface RunArgs extends CommonArgs {
   heartbeatMs?: number;
   /** On Ctrl-C or SIGTERM while waiting, stop the job (clean stop) before exiting 130. */
   stopOnInterrupt?: true;
+  /** No output at all, not even the report of a failed run: only the exit code (and errors on stderr). */
+  quiet?: true;
 }
 
 /** `run` with several tasks, patterns or --from-file: a batch on client.jobs.runMany. */
@@ -68,8 +72,12 @@ export const runCommand = defineCommand<RunArgs | RunManyArgs>({
     cmd.addOption(singleValue('--timeout <duration>', 'stop waiting after this long and exit 6 (default: wait for the end)', durationValue(MAX_WAIT_MS)));
     cmd.addOption(singleValue('--heartbeat <duration>', 'JSON mode: a heartbeat line at least this often while waiting (default 60s)', durationValue(MAX_WAIT_MS)));
     cmd.option('--stop-on-interrupt', 'on Ctrl-C or SIGTERM, stop the job (clean stop) before exiting 130');
+    cmd.option('-q, --quiet', 'print nothing, not even the report of a failed run: only the exit code');
     addCommonOptions(cmd);
-    cmd.addHelpText('after', `\nDurations: ${DURATION_FORMS}.`);
+    cmd.addHelpText(
+      'after',
+      `\nDurations: ${DURATION_FORMS}.\n\nA run that ends FAILED or WARNING is followed by a short report: its error, the rows of each\ntransformation and the last ${RUN_REPORT_LINES} lines of its session log.`,
+    );
   },
   parse(opts) {
     const tasks = order;
@@ -110,6 +118,7 @@ export const runCommand = defineCommand<RunArgs | RunManyArgs>({
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(heartbeatMs !== undefined ? { heartbeatMs } : {}),
       ...(opts.stopOnInterrupt === true ? { stopOnInterrupt: true as const } : {}),
+      ...(opts.quiet === true ? { quiet: true as const } : {}),
       ...commonArgs(opts),
     };
   },
@@ -166,6 +175,7 @@ export const runCommand = defineCommand<RunArgs | RunManyArgs>({
       );
       const code = exitCodeForState(final.state, final.terminal);
       reporter.finished(final, code);
+      if (!args.quiet) await printRunReport(client, final, reporter.json, ctx.stdout, ctx.stderr, signal);
       return code;
     } catch (error) {
       if (error instanceof IicsWaitTimeoutError) {

@@ -62,12 +62,12 @@ function* sessionLogLines(run: RunRecord): Generator<string> {
   if (run.stopMessage) {
     yield line(0.9, 'DIRECTOR', 'INFO', 'TM_6228', run.stopMessage);
   } else if (v.state === 'FAILED') {
-    yield line(0.9, 'TRANSF_1_1_1', 'ERROR', 'TE_7002', run.errorMsg ?? 'Transformation Parse Fatal Error; transformation stopped.');
+    yield line(0.9, 'TRANSF_1_1_1', 'ERROR', 'TE_7002', withoutCode(run.errorMsg ?? 'Transformation Parse Fatal Error; transformation stopped.'));
     yield line(0.9, 'TRANSF_1_1_1', 'ERROR', 'TM_6085', 'A fatal error occurred at transformation [exp_Totals], and the session is terminating.');
     yield line(0.95, 'DIRECTOR', 'ERROR', 'TM_6102', 'The session is terminating because of a fatal error.');
   } else if (rows.failedTargetRows > 0) {
     for (let i = 1; i <= rows.failedTargetRows; i++) {
-      yield line(0.8, 'WRITER_1_*_1', 'ERROR', 'WRT_8229', `Row [${rows.successTargetRows + i}]: ${run.errorMsg ?? 'Database errors occurred.'}`);
+      yield line(0.8, 'WRITER_1_*_1', 'ERROR', 'WRT_8229', `Row [${rows.successTargetRows + i}]: ${withoutCode(run.errorMsg ?? 'Database errors occurred.')}`);
     }
   }
 
@@ -77,6 +77,11 @@ function* sessionLogLines(run: RunRecord): Generator<string> {
   yield line(1, 'DIRECTOR', 'INFO', 'TM_6020', `Session [${session}] completed at [${logTime(end)}].`);
   yield line(1, 'DIRECTOR', 'INFO', 'TM_6022', `SESSION LOAD SUMMARY: source rows [${read}], target rows applied [${rows.successTargetRows}], rejected [${rows.failedTargetRows}].`);
   yield line(1, 'DIRECTOR', v.state === 'SUCCESS' ? 'INFO' : 'ERROR', 'TM_6023', endLine(run));
+}
+
+/** The activity log's message starts with its code, which the log line already shows in brackets. */
+function withoutCode(message: string): string {
+  return message.replace(/^[A-Z]+_\d+ /, '');
 }
 
 function endLine(run: RunRecord): string {

@@ -2,12 +2,14 @@
 // npm run demo: runs a mapping task and a linear taskflow end to end.
 //
 // Without IICS_* variables it starts the fake IICS of @iics-jobs/testing (its clock 50 times faster than real time),
-// an Express app with @iics-jobs/callback-express, and uses @iics-jobs/client to start both jobs with a callbackURL
-// pointing at the app, shows their progress while it polls, and prints each callback as it arrives.
+// an Express app with @iics-jobs/callback-express feeding a completion hub, and uses @iics-jobs/client to start both
+// jobs with a callbackURL pointing at the app. Each wait ends when the callback arrives (one status read then gives
+// the final state); the demo prints each callback and how many status requests each job needed.
 //
 // With IICS_LOGIN_URL, IICS_USERNAME and IICS_PASSWORD set, it runs IICS_TASK_NAME (IICS_TASK_TYPE, default MTT) in that
 // real org instead; the callback receiver runs only when IICS_CALLBACK_BASE_URL says where IICS can reach it
-// (the app listens on IICS_CALLBACK_PORT, default 8080). IICS_POLL_INTERVAL_MS sets the polling (default 10 s).
+// (the app listens on IICS_CALLBACK_PORT, default 8080). IICS_POLL_INTERVAL_MS sets the polling (default 10 s; with a
+// callback receiver, the fallback polls, default 60 s).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -29,7 +31,7 @@ if (build.status !== 0) {
 }
 
 const { createIicsClient } = await import('@iics-jobs/client');
-const { createCallbackMiddleware, callbackUrl } = await import('@iics-jobs/callback-express');
+const { createCallbackMiddleware, callbackUrl, createCompletionHub } = await import('@iics-jobs/callback-express');
 const { default: express } = await import('express');
 
 const real = Boolean(process.env.IICS_LOGIN_URL && process.env.IICS_USERNAME && process.env.IICS_PASSWORD);
@@ -76,17 +78,20 @@ if (real) {
   log(`fake IICS at ${fake.loginUrl} (its clock runs ${1 / TIME_SCALE}x faster than real time)`);
 }
 
-// The callback receiver.
+// The callback receiver; its hub ends the client's waits.
 let server;
+let hub;
 const callbacks = [];
 let callbackArrived = () => {};
 const secret = randomBytes(16).toString('hex');
 if (!real || callbackBase) {
+  hub = createCompletionHub();
   const app = express();
   app.post(
     '/iics/callback',
     createCallbackMiddleware({
       secret,
+      hub,
       onCallback: async (callback) => {
         callbacks.push(callback);
         log(`callback received: ${callback.objectName ?? callback.objectId} run ${callback.runId} ${callback.status}`);
@@ -113,10 +118,12 @@ try {
       const t0 = Date.now();
       let last = '';
       let lastAt = 0;
+      const pollMs = process.env.IICS_POLL_INTERVAL_MS ? Number(process.env.IICS_POLL_INTERVAL_MS) : undefined;
       const status = await client.jobs.wait(
         { taskId: run.taskId, runId: run.runId },
         {
-          pollIntervalMs: Number(process.env.IICS_POLL_INTERVAL_MS ?? (real ? 10_000 : 100)),
+          // With the receiver, the callback ends the wait and polls are only the fallback; without it, plain polling.
+          ...(hub ? { completions: hub, ...(pollMs ? { fallbackPollIntervalMs: pollMs } : {}) } : { pollIntervalMs: pollMs ?? 10_000 }),
           timeoutMs: real ? 2 * 60 * 60_000 : 60_000,
           onUpdate: (s) => {
             const rows = s.rows?.successTargetRows !== undefined
@@ -134,6 +141,8 @@ try {
         },
       );
       log(`${label}: finished ${status.state}${status.errorMessage ? ` (${status.errorMessage})` : ''}, elapsed ${secs(Date.now() - t0)}`);
+      const requests = `${status.statusRequests} status request${status.statusRequests === 1 ? '' : 's'}`;
+      log(`${label}: ${status.endedBy === 'callback' ? `ended by the callback after ${requests}` : `ended by polling after ${requests}`}`);
       return { label, run, status };
     }),
   );
@@ -153,7 +162,10 @@ try {
   console.log('');
   for (const { label, run, status } of finals) {
     const cb = callbacks.find((c) => c.objectId === run.taskId && c.runId === run.runId);
-    console.log(`${label.padEnd(20)} run ${String(run.runId).padEnd(4)} ${status.state.padEnd(8)} callback: ${cb ? cb.status : '-'}`);
+    console.log(
+      `${label.padEnd(20)} run ${String(run.runId).padEnd(4)} ${status.state.padEnd(8)} callback: ${(cb ? cb.status : '-').padEnd(9)} ` +
+        `status requests: ${status.statusRequests} (ended by ${status.endedBy})`,
+    );
     if (!['SUCCESS', 'WARNING'].includes(status.state)) exitCode = 1;
   }
   await client.close(); // logs out and closes the connections
@@ -161,6 +173,7 @@ try {
   console.error(`demo failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   exitCode = 1;
 } finally {
+  await hub?.close();
   server?.close();
   server?.closeAllConnections?.();
   await fake?.close();

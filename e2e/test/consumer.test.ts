@@ -123,7 +123,7 @@ describe('a consumer project with the packed packages', () => {
       ([mod, names]) => `{ const m = require('${mod}'); for (const n of ${JSON.stringify(names)}) if (!(n in m)) throw new Error('${mod} lacks ' + n); }`,
     );
     lines.push("const express = require('express'); const { createCallbackMiddleware } = require('@iics-jobs/callback-express');");
-    lines.push("const app = express(); app.post('/cb', createCallbackMiddleware({ onCallback: async () => {} }));");
+    lines.push("const app = express(); app.post('/cb', createCallbackMiddleware({ onCallback: async () => {}, secret: 'cjs-secret' }));");
     lines.push("console.log('cjs ok');");
     await writeFile(path.join(consumer, 'cjs.cjs'), lines.join('\n'));
     const result = await run('node', ['cjs.cjs'], { cwd: consumer });

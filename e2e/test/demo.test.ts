@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { repoRoot, run } from './helpers.js';
 
 describe('npm run demo', () => {
-  test('runs a mapping task and a linear taskflow against the fake IICS, shows progress and callbacks, exits 0', async () => {
+  test('runs a mapping task and a linear taskflow against the fake IICS; each wait ends on its callback after one status request; exits 0', async () => {
     const env = { ...process.env };
     for (const name of ['IICS_LOGIN_URL', 'IICS_USERNAME', 'IICS_PASSWORD']) delete env[name];
     const t0 = Date.now();
@@ -15,15 +15,16 @@ describe('npm run demo', () => {
     expect(Date.now() - t0).toBeLessThan(90_000);
     for (const job of ['MT_Load_Customers', 'LT_Nightly_Sales']) {
       expect(out).toMatch(new RegExp(`${job}: started, taskId \\S+, runId 1`));
-      expect(out).toMatch(new RegExp(`${job}: RUNNING.* \\(elapsed \\d+\\.\\ds\\)`));
       expect(out).toMatch(new RegExp(`callback received: ${job} run 1 COMPLETED`));
+      // The wait ends on the callback: one status read for the final state, no polls while it ran.
+      expect(out).toMatch(new RegExp(`${job}: ended by the callback after 1 status request\n`));
+      expect(out).not.toMatch(new RegExp(`${job}: (QUEUED|RUNNING)`));
     }
-    expect(out).toMatch(/LT_Nightly_Sales: RUNNING \[MT_Stage_Orders RUNNING/);
     expect(out).toMatch(/LT_Nightly_Sales: WARNING \[MT_Stage_Orders SUCCESS, MT_Publish_Orders WARNING\] target rows \d+ ok, [1-9]\d* failed/);
     expect(out).toMatch(/MT_Load_Customers: finished SUCCESS/);
     expect(out).toMatch(/LT_Nightly_Sales: finished WARNING/);
-    expect(out).toMatch(/MT_Load_Customers\s+run 1\s+SUCCESS\s+callback: COMPLETED/);
-    expect(out).toMatch(/LT_Nightly_Sales\s+run 1\s+WARNING\s+callback: COMPLETED/);
+    expect(out).toMatch(/MT_Load_Customers\s+run 1\s+SUCCESS\s+callback: COMPLETED\s+status requests: 1 \(ended by callback\)/);
+    expect(out).toMatch(/LT_Nightly_Sales\s+run 1\s+WARNING\s+callback: COMPLETED\s+status requests: 1 \(ended by callback\)/);
     expect(out).toMatch(/demo finished/);
   });
 
@@ -52,7 +53,7 @@ describe('npm run demo', () => {
       });
       expect(result.stdout).toMatch(/running MT_Org_Task in the real org at http:\/\/127\.0\.0\.1:\d+/);
       expect(result.stdout).toMatch(/callback received: MT_Org_Task run 1 FAILED/);
-      expect(result.stdout).toMatch(/MT_Org_Task\s+run 1\s+FAILED\s+callback: FAILED/);
+      expect(result.stdout).toMatch(/MT_Org_Task\s+run 1\s+FAILED\s+callback: FAILED\s+status requests: [1-9]\d* \(ended by (callback|poll)\)/);
       expect(result.stdout + result.stderr).not.toContain(org.credentials.password);
       // A failed job makes the demo fail, as a script should.
       expect(result.code).toBe(1);

@@ -10,6 +10,7 @@ import {
   type Rejection,
   type SuccessBody,
 } from './errors.js';
+import { publishCompletion } from './hub/publish.js';
 import { createIpAllowList } from './ip.js';
 import { type CallbackLogger, errorFields, safeLogger, silentLogger } from './logger.js';
 import {
@@ -81,6 +82,7 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
   const logger: CallbackLogger = o.logger ? safeLogger(o.logger) : silentLogger;
   const checkSecret = o.secrets.length > 0 ? createSecretChecker(o.secrets) : undefined;
   const ipAllowed = o.allowedIps ? createIpAllowList(o.allowedIps) : undefined;
+  if (!checkSecret && !ipAllowed) warnUnauthenticated(o.logger ? logger : undefined);
   const pending = new Set<Promise<unknown>>();
   // A MemoryStore is called directly: no store timeout can apply to a map in this process.
   const sync = syncStoreOf(o.store);
@@ -269,6 +271,7 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     const outcome = running.then(
       async () => {
         stopRenewal();
+        if (o.hub) track(publishCompletion(o.hub, callback, logger, o.leaseMs));
         const recorded = await persistWrite('markDone', key, (s) => s.markDone(key, token, o.doneTtlMs), () => o.store.markDone(key, token, o.doneTtlMs));
         logger.info({ ...log, durationMs: Date.now() - startedAt }, 'IICS callback processed');
         if (recorded === 'refused') {
@@ -413,4 +416,22 @@ function serializedLength(value: unknown): number {
   } catch {
     return 0;
   }
+}
+
+export const UNAUTHENTICATED_WARNING =
+  'IICS callbacks are not authenticated: anyone who can reach this receiver can post a job end. Set the secret option (and pass callbackUrl(url, { secret }) as callbackURL), or allowedIps.';
+let warnedProcess = false;
+
+/**
+ * Said once when the receiver is made, to its logger; without a logger, once per process as a Node.js
+ * warning (on stderr), so that a receiver left open by mistake is seen without flooding test output.
+ */
+function warnUnauthenticated(logger: CallbackLogger | undefined): void {
+  if (logger) {
+    logger.warn({ code: 'callbacks_unauthenticated' }, UNAUTHENTICATED_WARNING);
+    return;
+  }
+  if (warnedProcess) return;
+  warnedProcess = true;
+  process.emitWarning(UNAUTHENTICATED_WARNING, { code: 'IICS_CALLBACKS_UNAUTHENTICATED' });
 }

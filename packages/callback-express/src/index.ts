@@ -35,4 +35,13 @@ export {
   type RedisStoreOptions,
 } from './store/redis.js';
 export { StoreTimeoutError } from './timeout.js';
+export { createCompletionHub } from './hub/hub.js';
+export {
+  CompletionHubError,
+  type CompletionHub,
+  type CompletionHubErrorCode,
+  type CompletionHubOptions,
+  type CompletionRef,
+  type CompletionSource,
+} from './hub/types.js';
 export type { CallbackUrlResponse } from '@iics-jobs/schema';

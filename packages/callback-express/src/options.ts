@@ -1,6 +1,8 @@
 import type { CallbackUrlResponse } from '@iics-jobs/schema';
 import type { Rejection } from './errors.js';
+import type { CompletionHub } from './hub/types.js';
 import type { CallbackLogger } from './logger.js';
+import { secretsFrom } from './secret.js';
 import { MemoryStore } from './store/memory.js';
 import type { CallbackStore } from './store/types.js';
 
@@ -28,12 +30,22 @@ export interface CallbackContext {
   request: CallbackRequestInfo;
 }
 
-export interface CallbackHandlerOptions {
+type OnCallback = (callback: CallbackUrlResponse, context: CallbackContext) => unknown;
+type Hub = Pick<CompletionHub, 'publish'>;
+
+/** `onCallback`, `hub`, or both. */
+export type CallbackHandlerOptions = CallbackHandlerSettings &
+  ({ onCallback: OnCallback; hub?: Hub } | { onCallback?: OnCallback; hub: Hub });
+
+export interface CallbackHandlerSettings {
   /**
    * Processes one job end. Called at most once per key while the key's done mark lasts; resolve when
-   * the work is durable. Throw (or reject) to have IICS deliver the callback again.
+   * the work is durable. Throw (or reject) to have IICS deliver the callback again. Optional when
+   * `hub` is given (the hub may be all a receiver feeds).
    */
-  onCallback: (callback: CallbackUrlResponse, context: CallbackContext) => unknown;
+  onCallback?: OnCallback;
+  /** A `createCompletionHub()`: each callback processed (once per key, after onCallback succeeded) is published to it. */
+  hub?: Hub;
   /** Where claims and done marks live (default: a new `MemoryStore()`); `RedisStore` for several replicas. */
   store?: CallbackStore;
   /** A token required in the callback URL's `?secret=`, a path segment, or the `x-callback-secret` header. Several: rotation. */
@@ -63,7 +75,8 @@ export interface CallbackHandlerOptions {
 }
 
 export interface ResolvedOptions {
-  onCallback: CallbackHandlerOptions['onCallback'];
+  onCallback: NonNullable<CallbackHandlerOptions['onCallback']>;
+  hub: CallbackHandlerOptions['hub'];
   store: CallbackStore;
   secrets: readonly string[];
   key: (callback: CallbackUrlResponse) => string;
@@ -81,6 +94,7 @@ export interface ResolvedOptions {
 
 const KNOWN = new Set([
   'onCallback',
+  'hub',
   'store',
   'secret',
   'key',
@@ -110,7 +124,12 @@ export function resolveOptions(options: CallbackHandlerOptions, caller: string):
     if (!KNOWN.has(name)) fail(`unknown option "${name}"; the options are ${[...KNOWN].join(', ')}`);
   }
   const o = options;
-  if (typeof o.onCallback !== 'function') fail('onCallback must be a function (callback, context) => Promise<void>');
+  if ('hub' in o && (o.hub === null || typeof o.hub !== 'object' || typeof o.hub.publish !== 'function')) {
+    fail('hub must be a completion hub (createCompletionHub()); leave it out for none');
+  }
+  if (typeof o.onCallback !== 'function' && !(o.hub && o.onCallback === undefined)) {
+    fail('onCallback must be a function (callback, context) => Promise<void>');
+  }
   const optionalFunction = (name: 'key' | 'onRejected' | 'onDuplicate'): void => {
     if (o[name] !== undefined && typeof o[name] !== 'function') fail(`${name} must be a function`);
   };
@@ -125,13 +144,7 @@ export function resolveOptions(options: CallbackHandlerOptions, caller: string):
     }
   }
 
-  let secrets: string[] = [];
-  if (o.secret !== undefined) {
-    secrets = typeof o.secret === 'string' ? [o.secret] : Array.isArray(o.secret) ? [...(o.secret as string[])] : [];
-    if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
-      fail('secret must be a non-empty string or a non-empty array of them (leave it out for no secret)');
-    }
-  }
+  const secrets = 'secret' in o ? secretsFrom(o.secret, caller) : [];
 
   if (o.allowedIps !== undefined && !Array.isArray(o.allowedIps)) {
     fail('allowedIps must be an array of addresses or CIDR ranges, e.g. ["10.0.0.0/8"]');
@@ -162,7 +175,8 @@ export function resolveOptions(options: CallbackHandlerOptions, caller: string):
   }
 
   return {
-    onCallback: o.onCallback,
+    onCallback: o.onCallback ?? (() => undefined),
+    hub: o.hub,
     store,
     secrets,
     key: o.key ?? defaultKey,

@@ -10,6 +10,7 @@ import {
   createCallbackErrorHandler,
   createCallbackHandler,
   createCallbackMiddleware,
+  createCompletionHub,
   MemoryStore,
   type RedisClientLike,
   RedisStore,
@@ -37,8 +38,10 @@ describe('Express', () => {
   });
 
   test('options are checked', () => {
-    // @ts-expect-error onCallback is required
+    // @ts-expect-error onCallback is required (or hub)
     createCallbackMiddleware({});
+    // A hub alone is enough: it may be all a receiver feeds.
+    createCallbackMiddleware({ hub: createCompletionHub() });
     // @ts-expect-error unknown option
     createCallbackMiddleware({ onCallback: () => undefined, secrets: 'x' });
     // @ts-expect-error limit is bytes or a string
@@ -83,5 +86,16 @@ describe('stores and loggers', () => {
     const response = await handler.handle({ method: 'POST', headers: {}, body: '{}' });
     expectTypeOf(response.status).toEqualTypeOf<number>();
     expectTypeOf(response.headers).toEqualTypeOf<Record<string, string>>();
+  });
+});
+
+describe('completion hub', () => {
+  test('waitFor resolves with the typed callback; redis takes the clients RedisStore takes', () => {
+    const hub = createCompletionHub();
+    expectTypeOf(hub.waitFor({ taskId: 't', runId: 1 })).toEqualTypeOf<Promise<CallbackUrlResponse>>();
+    createCompletionHub({ redis: {} as Redis });
+    createCompletionHub({ redis: {} as ReturnType<typeof createClient> });
+    // @ts-expect-error runIds of jobs are numbers
+    void hub.waitFor({ taskId: 't', runId: '1' });
   });
 });

@@ -148,7 +148,7 @@ describeWithRedis('RedisStore against a real Redis', (redis) => {
     });
     afterAll(() => proxy.close());
 
-    async function receiverThroughProxy(onCallback: Parameters<typeof createCallbackMiddleware>[0]['onCallback']) {
+    async function receiverThroughProxy(onCallback: NonNullable<Parameters<typeof createCallbackMiddleware>[0]['onCallback']>) {
       const client = ioredis(`redis://127.0.0.1:${proxy.port}`, { retryStrategy: () => 20, maxRetriesPerRequest: null });
       await client.ping();
       const app = express();

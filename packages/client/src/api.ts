@@ -9,8 +9,13 @@ import { describeError, type Session, type SessionManager } from './session.js';
 
 export interface ApiCall<T> {
   method: 'GET' | 'POST';
-  /** v2 resources take the `icSessionId` header, v3 resources `INFA-SESSION-ID`. */
-  family: 'v2' | 'v3';
+  /**
+   * v2 resources take the `icSessionId` header, v3 resources `INFA-SESSION-ID`; "mft" (file ingestion,
+   * `/mftsaas/...`) takes `IDS-SESSION-ID` and lives on the POD host without the trailing `/saas`.
+   */
+  family: 'v2' | 'v3' | 'mft';
+  /** The Accept header; default application/json. */
+  accept?: string;
   /** Below the session's base URL, e.g. "/api/v2/job". */
   path: string;
   query?: Record<string, string | number | boolean>;
@@ -23,6 +28,8 @@ export interface ApiCall<T> {
   kind: 'read' | 'write';
   /** Validates the answer; without it the body is ignored. */
   parse?: (json: unknown) => ParseResult<T>;
+  /** Reads a 2xx answer itself (raw bytes, or JSON that needs its raw text); replaces `parse`. */
+  decode?: (res: HttpResponse, operation: string) => T;
   schemaName?: string;
   signal?: AbortSignal;
 }
@@ -76,6 +83,7 @@ export class ApiClient {
       }
     }
     if (res.status < 200 || res.status > 299) throw apiError(res, operation, this.#secrets);
+    if (call.decode) return call.decode(res, operation);
     if (!call.parse) return undefined as T;
     return this.#validate(res, call, operation);
   }
@@ -90,12 +98,16 @@ export class ApiClient {
   }
 
   #send(call: ApiCall<unknown>, session: Session, operation: string): Promise<HttpResponse> {
-    const url = new URL(`${session.baseUrl}${call.path}`);
+    const base = call.family === 'mft' ? session.baseUrl.replace(/\/saas$/i, '') : session.baseUrl;
+    const url = new URL(`${base}${call.path}`);
     for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
     return this.#http.send({
       method: call.method,
       url,
-      headers: call.family === 'v2' ? { icSessionId: session.id } : { 'INFA-SESSION-ID': session.id },
+      headers: {
+        ...(call.family === 'v2' ? { icSessionId: session.id } : call.family === 'v3' ? { 'INFA-SESSION-ID': session.id } : { 'IDS-SESSION-ID': session.id }),
+        ...(call.accept ? { accept: call.accept } : {}),
+      },
       body: call.body,
       timeoutMs: this.#options.timeouts.requestMs,
       operation,

@@ -1,3 +1,4 @@
+import type { FileIngestionStatus } from './ingestion/types.js';
 import type { JobStatus } from './status.js';
 
 /** Every `code` an {@link IicsError} can carry. Match on these, not on messages or class names. */
@@ -8,6 +9,7 @@ export type IicsErrorCode =
   | 'IICS_NETWORK'
   | 'IICS_INVALID_RESPONSE'
   | 'IICS_TASK_NOT_FOUND'
+  | 'IICS_RUN_NOT_FOUND'
   | 'IICS_INVALID_ARGUMENT'
   | 'IICS_ABORTED'
   | 'IICS_WAIT_TIMEOUT'
@@ -186,6 +188,30 @@ export class IicsTaskNotFoundError extends IicsError {
   }
 }
 
+/**
+ * The run (taskId, runId) was in neither the activity monitor nor the activity log for longer than the
+ * grace period (`notFoundAfterMs`): a run id that does not exist, or one of another task.
+ */
+export class IicsRunNotFoundError extends IicsError {
+  static readonly code = 'IICS_RUN_NOT_FOUND';
+  declare readonly name: 'IicsRunNotFoundError';
+  declare readonly code: 'IICS_RUN_NOT_FOUND';
+  static {
+    Object.defineProperty(this.prototype, 'name', { value: 'IicsRunNotFoundError', configurable: true, writable: true });
+  }
+  readonly taskId: string;
+  readonly runId: number;
+  /** How long the run was looked for without being listed. */
+  readonly notFoundAfterMs: number;
+
+  constructor(message: string, fields: { taskId: string; runId: number; notFoundAfterMs: number }) {
+    super(message);
+    this.taskId = fields.taskId;
+    this.runId = fields.runId;
+    this.notFoundAfterMs = fields.notFoundAfterMs;
+  }
+}
+
 /** An option or argument is missing or wrong; nothing was sent. */
 export class IicsInvalidArgumentError extends IicsError {
   static readonly code = 'IICS_INVALID_ARGUMENT';
@@ -212,10 +238,14 @@ export class IicsAbortedError extends IicsError {
     Object.defineProperty(this.prototype, 'name', { value: 'IicsAbortedError', configurable: true, writable: true });
   }
   declare readonly taskId?: string;
-  declare readonly runId?: number;
-  declare readonly lastStatus?: JobStatus;
+  /** A number for v2 jobs; a string for file ingestion jobs (their run ids may exceed 2^53). */
+  declare readonly runId?: number | string;
+  declare readonly lastStatus?: JobStatus | FileIngestionStatus;
 
-  constructor(message: string, fields: { taskId?: string; runId?: number; lastStatus?: JobStatus; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    fields: { taskId?: string; runId?: number | string; lastStatus?: JobStatus | FileIngestionStatus; cause?: unknown } = {},
+  ) {
     super(message, { cause: fields.cause });
     assignDefined(this, fields, ['taskId', 'runId', 'lastStatus']);
   }
@@ -229,18 +259,22 @@ export class IicsWaitTimeoutError extends IicsError {
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'IicsWaitTimeoutError', configurable: true, writable: true });
   }
-  readonly taskId: string;
-  readonly runId: number;
+  /** The v2 task id; absent for a file ingestion job, which its run id names alone. */
+  declare readonly taskId?: string;
+  /** A number for v2 jobs; a string for file ingestion jobs (their run ids may exceed 2^53). */
+  readonly runId: number | string;
   readonly timeoutMs: number;
   /** The last status seen (absent when not even one poll finished in time). */
-  declare readonly lastStatus?: JobStatus;
+  declare readonly lastStatus?: JobStatus | FileIngestionStatus;
 
-  constructor(message: string, fields: { taskId: string; runId: number; timeoutMs: number; lastStatus?: JobStatus }) {
+  constructor(
+    message: string,
+    fields: { taskId?: string; runId: number | string; timeoutMs: number; lastStatus?: JobStatus | FileIngestionStatus },
+  ) {
     super(message);
-    this.taskId = fields.taskId;
     this.runId = fields.runId;
     this.timeoutMs = fields.timeoutMs;
-    assignDefined(this, fields, ['lastStatus']);
+    assignDefined(this, fields, ['taskId', 'lastStatus']);
   }
 }
 

@@ -18,6 +18,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body's bytes as received (a binary download such as file ingestion logs). */
+  bytes: Buffer;
 }
 
 /** Answers above this are refused: a list of running jobs is kilobytes; anything this large is not IICS. */
@@ -97,8 +99,8 @@ export class HttpTransport {
         headersTimeout: req.timeoutMs + 1000,
         bodyTimeout: req.timeoutMs + 1000,
       });
-      const text = await readBody(res.body, req.operation, res.statusCode);
-      return { status: res.statusCode, headers: res.headers, text };
+      const bytes = await readBody(res.body, req.operation, res.statusCode);
+      return { status: res.statusCode, headers: res.headers, text: bytes.toString('utf8'), bytes };
     } catch (error) {
       if (error instanceof IicsInvalidResponseError) throw error;
       if (timedOut) {
@@ -150,10 +152,10 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function readBody(body: Dispatcher.ResponseData['body'], operation: string, status: number): Promise<string> {
+function readBody(body: Dispatcher.ResponseData['body'], operation: string, status: number): Promise<Buffer> {
   // Plain 'data' events rather than `for await`: the async iterator costs a promise per chunk, which
   // showed in the time of every call (an answer is usually one chunk).
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     body.on('data', (chunk: Buffer | string) => {
@@ -172,7 +174,7 @@ function readBody(body: Dispatcher.ResponseData['body'], operation: string, stat
       }
       chunks.push(buf);
     });
-    body.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    body.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     body.on('error', reject);
   });
 }

@@ -1,4 +1,18 @@
-export { createIicsClient, type IicsClient, type IicsJobsApi, type IicsTasksApi } from './client.js';
+export { createIicsClient, type IicsClient, type IicsFileIngestionApi, type IicsJobsApi, type IicsTasksApi } from './client.js';
+export { FILE_INGESTION_PARAMETERS } from './ingestion/parameters.js';
+export { stateFromJobStatus } from './ingestion/status.js';
+export type {
+  FileIngestionFile,
+  FileIngestionLogs,
+  FileIngestionParameters,
+  FileIngestionStartRequest,
+  FileIngestionState,
+  FileIngestionStatus,
+  FileIngestionTaskSelector,
+  FileIngestionValue,
+  FileIngestionWaitOptions,
+  StartedFileIngestion,
+} from './ingestion/types.js';
 export {
   CLIENT_VERSION,
   DEFAULT_RETRY,
@@ -18,6 +32,7 @@ export {
   IicsInvalidArgumentError,
   IicsInvalidResponseError,
   IicsNetworkError,
+  IicsRunNotFoundError,
   IicsTaskNotFoundError,
   IicsTimeoutError,
   IicsWaitTimeoutError,
@@ -36,6 +51,7 @@ export {
   type JobState,
   type JobStatus,
 } from './status.js';
-export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions } from './wait.js';
+export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions, type WaitResult } from './wait.js';
+export { DEFAULT_FALLBACK_POLL_INTERVAL_MS, type CompletionSource } from './completions.js';
 export { backoffDelay } from './retry.js';
 export { easternToUtc } from './time.js';

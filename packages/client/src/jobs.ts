@@ -29,7 +29,8 @@ import {
   type JobRef,
   type JobStatus,
 } from './status.js';
-import { checkWaitOptions, waitForJob, type WaitOptions } from './wait.js';
+import { statusUntilListed } from './not-found.js';
+import { checkWaitOptions, waitForJob, type WaitOptions, type WaitResult } from './wait.js';
 
 /** Exactly one of these names the task. `path` is resolved to a federated id through `tasks.lookup`. */
 export type TaskSelector =
@@ -56,7 +57,13 @@ export type StopJobRequest = TaskSelector & {
 /** The start answer: the v2 taskId (even when started by another name) and the runId, plus every other field IICS sent. */
 export type StartedJob = JobResponse & { taskId: string; runId: number; taskType: string; taskName?: string };
 
-export type StatusOptions = CallOptions;
+export type StatusOptions = CallOptions & {
+  /**
+   * When given, a run in neither the activity monitor nor the activity log is asked for again (every
+   * 2 s at most) until it shows up or this many ms pass: then IICS_RUN_NOT_FOUND. Without it, such a run is QUEUED.
+   */
+  notFoundAfterMs?: number;
+};
 
 /** The job start resource, and the `operation` an error of the start request itself carries. */
 const START_PATH = '/api/v2/job';
@@ -158,7 +165,11 @@ export class Jobs {
 
   /** The run's state now, from the activity monitor (running) or the activity log (ended). */
   async status(ref: JobRef, options: StatusOptions = {}): Promise<JobStatus> {
-    return this.statusWith(checkRef(ref), { ...options, notListed: 'QUEUED' });
+    const checked = checkRef(ref);
+    const { notFoundAfterMs, ...call } = options;
+    if (notFoundAfterMs === undefined) return this.statusWith(checked, { ...call, notListed: 'QUEUED' });
+    checkWaitOptions({ notFoundAfterMs });
+    return statusUntilListed(checked, notFoundAfterMs, () => this.statusWith(checked, { ...call, notListed: 'QUEUED' }), call.signal);
   }
 
   /** @internal `notListed`: what a run in neither list is taken to be (QUEUED before it was seen, RUNNING after). */
@@ -195,16 +206,29 @@ export class Jobs {
   }
 
   /** Polls until the run ends; IICS_WAIT_TIMEOUT (with the last status) when `timeoutMs` passes first. */
-  async wait(ref: JobRef, options: WaitOptions = {}): Promise<JobStatus> {
+  async wait(ref: JobRef, options: WaitOptions = {}): Promise<WaitResult> {
     const checkedRef = checkRef(ref);
     const checked = checkWaitOptions(options);
-    return waitForJob(checkedRef, checked, (r, o) => this.statusWith(r, o));
+    return waitForJob(checkedRef, checked, (r, o) => this.statusWith(r, o), this.#logger);
   }
 
-  /** start + wait. */
-  async run(request: StartJobRequest, options: WaitOptions = {}): Promise<JobStatus> {
+  /** start + wait; with `callbackBaseUrl` the job is started with it as its callbackURL. */
+  async run(request: StartJobRequest, options: WaitOptions = {}): Promise<WaitResult> {
     const checked = checkWaitOptions(options);
-    const started = await this.start(request, checked.signal ? { signal: checked.signal } : {});
+    let req = request;
+    if (checked.callbackBaseUrl !== undefined) {
+      if (request?.callbackURL !== undefined) {
+        throw new IicsInvalidArgumentError('callbackBaseUrl', 'Give the callback URL once: as callbackURL in the request or as callbackBaseUrl, not both.');
+      }
+      req = { ...request, callbackURL: checkCallbackUrl(checked.callbackBaseUrl, 'callbackBaseUrl') };
+    }
+    const started = await this.start(req, checked.signal ? { signal: checked.signal } : {});
+    if (checked.completions && req.callbackURL === undefined) {
+      this.#logger.warn?.('jobs.run got completions but no callbackURL or callbackBaseUrl: IICS will not call back, so only the fallback polls can end the wait', {
+        taskId: started.taskId,
+        runId: started.runId,
+      });
+    }
     return this.wait({ taskId: started.taskId, runId: started.runId }, checked);
   }
 
@@ -288,16 +312,16 @@ function checkTaskType(value: unknown): TaskTypeName {
   throw new IicsInvalidArgumentError('taskType', `taskType must be one of ${TASK_TYPES.join(', ')}; got ${describe(value)}${hint}.`);
 }
 
-function checkCallbackUrl(value: unknown): string {
-  if (typeof value !== 'string') throw new IicsInvalidArgumentError('callbackURL', `callbackURL must be a URL string (got ${describe(value)}).`);
+function checkCallbackUrl(value: unknown, field = 'callbackURL'): string {
+  if (typeof value !== 'string') throw new IicsInvalidArgumentError(field, `${field} must be a URL string (got ${describe(value)}).`);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new IicsInvalidArgumentError('callbackURL', `callbackURL is not a valid URL: ${describe(value)}.`);
+    throw new IicsInvalidArgumentError(field, `${field} is not a valid URL: ${describe(value)}.`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new IicsInvalidArgumentError('callbackURL', 'callbackURL must be an http(s) URL that IICS can reach.');
+    throw new IicsInvalidArgumentError(field, `${field} must be an http(s) URL that IICS can reach.`);
   }
   return value;
 }

@@ -115,6 +115,58 @@ test('CallbackUrlResponse: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.CallbackUrlResponse>>().toEqualTypeOf<C['CallbackUrlResponse']>();
   expectTypeOf<S.CallbackUrlResponse>().toEqualTypeOf<C['CallbackUrlResponse']>();
 });
+test('FileIngestionJobRequest: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionJobRequest>>().toEqualTypeOf<C['FileIngestionJobRequest']>();
+  expectTypeOf<S.FileIngestionJobRequest>().toEqualTypeOf<C['FileIngestionJobRequest']>();
+});
+test('FileIngestionParameters: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionParameters>>().toEqualTypeOf<C['FileIngestionParameters']>();
+  expectTypeOf<S.FileIngestionParameters>().toEqualTypeOf<C['FileIngestionParameters']>();
+});
+test('FileIngestionParameterCategory: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionParameterCategory>>().toEqualTypeOf<C['FileIngestionParameterCategory']>();
+  expectTypeOf<S.FileIngestionParameterCategory>().toEqualTypeOf<C['FileIngestionParameterCategory']>();
+});
+test('FileIngestionParameter: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionParameter>>().toEqualTypeOf<C['FileIngestionParameter']>();
+  expectTypeOf<S.FileIngestionParameter>().toEqualTypeOf<C['FileIngestionParameter']>();
+});
+test('FileIngestionVariable: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionVariable>>().toEqualTypeOf<C['FileIngestionVariable']>();
+  expectTypeOf<S.FileIngestionVariable>().toEqualTypeOf<C['FileIngestionVariable']>();
+});
+test('FileIngestionRunIdValue: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionRunIdValue>>().toEqualTypeOf<C['FileIngestionRunIdValue']>();
+  expectTypeOf<S.FileIngestionRunIdValue>().toEqualTypeOf<C['FileIngestionRunIdValue']>();
+});
+test('FileIngestionJobResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionJobResponse>>().toEqualTypeOf<C['FileIngestionJobResponse']>();
+  expectTypeOf<S.FileIngestionJobResponse>().toEqualTypeOf<C['FileIngestionJobResponse']>();
+});
+test('FileIngestionJobStatus: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionJobStatus>>().toEqualTypeOf<C['FileIngestionJobStatus']>();
+  expectTypeOf<S.FileIngestionJobStatus>().toEqualTypeOf<C['FileIngestionJobStatus']>();
+});
+test('FileIngestionFileStatus: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionFileStatus>>().toEqualTypeOf<C['FileIngestionFileStatus']>();
+  expectTypeOf<S.FileIngestionFileStatus>().toEqualTypeOf<C['FileIngestionFileStatus']>();
+});
+test('FileIngestionTaskList: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionTaskList>>().toEqualTypeOf<C['FileIngestionTaskList']>();
+  expectTypeOf<S.FileIngestionTaskList>().toEqualTypeOf<C['FileIngestionTaskList']>();
+});
+test('FileIngestionTask: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionTask>>().toEqualTypeOf<C['FileIngestionTask']>();
+  expectTypeOf<S.FileIngestionTask>().toEqualTypeOf<C['FileIngestionTask']>();
+});
+test('FileIngestionActivityLog: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionActivityLog>>().toEqualTypeOf<C['FileIngestionActivityLog']>();
+  expectTypeOf<S.FileIngestionActivityLog>().toEqualTypeOf<C['FileIngestionActivityLog']>();
+});
+test('FileIngestionActivityLogEntry: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.FileIngestionActivityLogEntry>>().toEqualTypeOf<C['FileIngestionActivityLogEntry']>();
+  expectTypeOf<S.FileIngestionActivityLogEntry>().toEqualTypeOf<C['FileIngestionActivityLogEntry']>();
+});
 test('TaskflowRunId: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.TaskflowRunId>>().toEqualTypeOf<C['TaskflowRunId']>();
   expectTypeOf<S.TaskflowRunId>().toEqualTypeOf<C['TaskflowRunId']>();

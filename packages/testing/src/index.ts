@@ -36,3 +36,11 @@ export type {
   RecordedRequest,
   StartFakeIicsOptions,
 } from './fake/types.js';
+export type {
+  FakeIngestionFile,
+  FakeIngestionFileDefinition,
+  FakeIngestionFileState,
+  FakeIngestionOptions,
+  FakeIngestionRoute,
+  FakeIngestionRun,
+} from './fake/ingestion/types.js';

@@ -1,11 +1,11 @@
 import type { ActivityLogEntry, CallbackUrlResponse, JobResponse, TaskType, V2Error } from '@iics-jobs/schema';
 import { describe, expectTypeOf, test } from 'vitest';
-import { deliverCallback, fixtures, startFakeIics, type DeliveryResult, type FakeIics, type FakeRoute, type FakeTaskDefinition } from './index.js';
+import { deliverCallback, fixtures, startFakeIics, type DeliveryResult, type FakeIics, type FakeIngestionRoute, type FakeRoute, type FakeTaskDefinition } from './index.js';
 import { useFakeIics } from './vitest.js';
 
 describe('public types', () => {
-  test('task types are the schema TaskType', () => {
-    expectTypeOf<FakeTaskDefinition['type']>().toEqualTypeOf<TaskType>();
+  test('task types are the schema TaskType, and MI_TASK (file ingestion)', () => {
+    expectTypeOf<FakeTaskDefinition['type']>().toEqualTypeOf<TaskType | 'MI_TASK'>();
   });
 
   test('fixtures return the schema types', () => {
@@ -22,7 +22,7 @@ describe('public types', () => {
     expectTypeOf(startFakeIics).returns.toEqualTypeOf<Promise<FakeIics>>();
     expectTypeOf(deliverCallback).returns.toEqualTypeOf<Promise<DeliveryResult>>();
     expectTypeOf(useFakeIics).returns.toEqualTypeOf<FakeIics>();
-    expectTypeOf<FakeRoute>().toEqualTypeOf<'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'sessionLog' | 'errorLog' | 'lookup' | 'taskflowRun' | 'taskflowStatus' | 'taskflowTerminate' | 'taskflowResume' | '*'>();
+    expectTypeOf<FakeRoute>().toEqualTypeOf<'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'sessionLog' | 'errorLog' | 'lookup' | 'taskflowRun' | 'taskflowStatus' | 'taskflowTerminate' | 'taskflowResume' | FakeIngestionRoute | '*'>();
     expectTypeOf<DeliveryResult['attempts'][number]>().toMatchTypeOf<{ at: number; status?: number; error?: string }>();
   });
 });

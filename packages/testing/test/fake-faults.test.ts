@@ -126,7 +126,8 @@ describe('startFakeIics options', () => {
     const names = fake.tasks.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['MT_Load', 'LT_Nightly', 'MT_Warning', 'MT_Fail']));
     for (const t of fake.tasks) {
-      expect(t.id).toHaveLength(20);
+      // A file ingestion task has one id, the 22-character one that mitasks and v3 lookup give.
+      expect(t.id).toHaveLength(t.type === 'MI_TASK' ? 22 : 20);
       expect(t.federatedId).toHaveLength(22);
     }
     const flow = fake.tasks.find((t) => t.name === 'LT_Nightly')!;

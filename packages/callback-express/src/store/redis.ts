@@ -117,7 +117,8 @@ export class RedisStore implements CallbackStore {
   }
 }
 
-function commandSender(client: unknown): (args: string[]) => Promise<unknown> {
+/** `send(['SET', key, value])` over either client; `owner` names the caller in the error. */
+export function commandSender(client: unknown, owner = 'RedisStore'): (args: string[]) => Promise<unknown> {
   if (client !== null && typeof client === 'object') {
     const c = client as Partial<IoRedisLikeClient & NodeRedisLikeClient>;
     // ioredis also has a sendCommand, taking a Command object, so `call` is checked first.
@@ -128,7 +129,7 @@ function commandSender(client: unknown): (args: string[]) => Promise<unknown> {
     if (typeof c.sendCommand === 'function') return c.sendCommand.bind(client);
   }
   throw new TypeError(
-    'RedisStore: client must be an ioredis client (with call()) or a node-redis client (with sendCommand()), ' +
+    `${owner}: client must be an ioredis client (with call()) or a node-redis client (with sendCommand()), ` +
       `got ${client === null ? 'null' : typeof client}`,
   );
 }

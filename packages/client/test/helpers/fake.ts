@@ -55,7 +55,7 @@ export function recordingDispatcher(): { dispatcher: Dispatcher; sessionIds: Set
     const headers = opts.headers as Record<string, string> | undefined;
     if (headers && !Array.isArray(headers)) {
       for (const [k, v] of Object.entries(headers)) {
-        if (/^(icsessionid|infa-session-id)$/i.test(k) && typeof v === 'string') sessionIds.add(v);
+        if (/^(icsessionid|infa-session-id|ids-session-id)$/i.test(k) && typeof v === 'string') sessionIds.add(v);
       }
     }
     return dispatch(opts, handler);

@@ -384,6 +384,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mftsaas/api/v1/job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a file ingestion and replication task
+         * @description Names the task by `taskId` (the task's id from `mitasks`, or the `id` of a v3 lookup with
+         *     type `MI_TASK`). `parameters` override task properties by category (`General`, `Source`,
+         *     `Target`) and parameter id; every value is a string, numbers included (`"5"`), as the
+         *     documentation shows. `variables` set the values of `${name}` variables used in them.
+         *     The v2 job resource does not start these tasks.
+         */
+        post: operations["startFileIngestionJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mftsaas/api/v1/job/{runId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The status of a file ingestion job and of each of its files
+         * @description `jobStatus` is SUCCESS or RUNNING as documented; every other value is UNCONFIRMED (clients
+         *     treat any other value as a failure) and is passed on as it is. The per-file list is
+         *     UNCONFIRMED: it is read from `files`, else `fileDetails`.
+         */
+        get: operations["getFileIngestionJobStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mftsaas/api/v1/job/{runId}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The log files of a file ingestion job
+         * @description The media type is UNCONFIRMED (a zip, text or JSON); read the bytes as they are, with their content type.
+         */
+        get: operations["getFileIngestionJobLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mftsaas/api/v1/mitasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The file ingestion and replication tasks of the organization
+         * @description To find a task's id by name. The documentation's field table says `taskId` / `taskName`,
+         *     its samples `id` / `name`: both are accepted (read `id`, then `taskId`).
+         */
+        get: operations["listFileIngestionTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mftsaas/api/v1/mitasks/activityLog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs of a file ingestion task, active or completed
+         * @description One of `taskId` or `runId` is required.
+         */
+        get: operations["getFileIngestionActivityLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     jobCompleted: {
@@ -755,8 +862,122 @@ export interface components {
         TaskflowTerminateResponse: {
             [key: string]: unknown;
         };
+        /** @description Starts a file ingestion and replication task. Values of `parameters` are strings, as the documentation shows. */
+        FileIngestionJobRequest: {
+            /** @description The task's id (the `id` of `mitasks`, or of a v3 lookup with type `MI_TASK`). */
+            taskId: string;
+            taskName?: string;
+            parameters?: components["schemas"]["FileIngestionParameters"];
+            variables?: components["schemas"]["FileIngestionVariable"][];
+        };
+        FileIngestionParameters: {
+            category: components["schemas"]["FileIngestionParameterCategory"][];
+        };
+        FileIngestionParameterCategory: {
+            /** @description General, Source or Target. */
+            id: string;
+            parameter: components["schemas"]["FileIngestionParameter"][];
+        };
+        FileIngestionParameter: {
+            /**
+             * @description General: sourceConnection, targetConnection (connection ids), parallelBatch, logLevel.
+             *     Source: sourceDirectory (s3SourceLocation, blobSourceLocation for those connectors), filePattern,
+             *     batchSize, includeSubfolder, checkDuplicate, fileStability, stabilityCheckInterval.
+             *     Target: targetDirectory (gcsTargetLocation, hdfsTargetLocation, adlsGen2TargetLocation,
+             *     s3TargetLocation, blobContainer for those connectors).
+             */
+            id: string;
+            value: string;
+        };
+        FileIngestionVariable: {
+            variable: string;
+            value: string;
+        };
+        /** @description A run id. UNCONFIRMED whether it is sent as a string or a number; a number may exceed 2^53, so clients read it from the raw text and keep it as a string. */
+        FileIngestionRunIdValue: string | number;
+        /**
+         * @description UNCONFIRMED: no sample is documented. The run id is read from `runId`, then `RunId`; the rest
+         *     is probably the job entity of the same service (`projectId`, `runMode`, `correlationId`, ...)
+         *     and is kept as it is.
+         */
+        FileIngestionJobResponse: {
+            runId?: components["schemas"]["FileIngestionRunIdValue"];
+            RunId?: components["schemas"]["FileIngestionRunIdValue"];
+            taskId?: string;
+            taskName?: string;
+        };
+        /**
+         * @description `jobStatus` SUCCESS and RUNNING are documented; other values (FAILED, ...) are UNCONFIRMED and
+         *     passed on. The per-file list's name and fields are UNCONFIRMED: `files`, else `fileDetails`.
+         */
+        FileIngestionJobStatus: {
+            jobStatus: string;
+            runId?: components["schemas"]["FileIngestionRunIdValue"];
+            taskId?: string;
+            taskName?: string;
+            startTime?: string | null;
+            endTime?: string | null;
+            message?: string | null;
+            files?: components["schemas"]["FileIngestionFileStatus"][];
+            fileDetails?: components["schemas"]["FileIngestionFileStatus"][];
+        };
+        /** @description UNCONFIRMED field names; the name is read from `fileName`, else `name`; the state from `status`, else `fileStatus`. */
+        FileIngestionFileStatus: {
+            fileName?: string;
+            name?: string;
+            status?: string;
+            fileStatus?: string;
+            fileSize?: number | string;
+            size?: number | string;
+            message?: string | null;
+            errorMessage?: string | null;
+        };
+        FileIngestionTaskList: {
+            mitasks: components["schemas"]["FileIngestionTask"][];
+        };
+        /** @description The documentation's table says `taskId` / `taskName`, its samples `id` / `name`; read `id`, then `taskId`. */
+        FileIngestionTask: {
+            id?: string;
+            taskId?: string;
+            name?: string;
+            taskName?: string;
+            description?: string | null;
+            location?: string | null;
+            createTime?: string | null;
+            updatedTime?: string | null;
+        };
+        /** @description UNCONFIRMED wrapper around the jobs (the answer may also be the bare array); the jobs are read from `jobs`, else `activityLog`. */
+        FileIngestionActivityLog: {
+            totaljobCount?: number;
+            jobs?: components["schemas"]["FileIngestionActivityLogEntry"][];
+            activityLog?: components["schemas"]["FileIngestionActivityLogEntry"][];
+        };
+        /** @description Attributes as documented (the list is cut off there); `status` values are UNCONFIRMED. */
+        FileIngestionActivityLogEntry: {
+            id?: string | number;
+            totaljobCount?: number;
+            taskId?: string;
+            runId?: components["schemas"]["FileIngestionRunIdValue"];
+            startedBy?: string | null;
+            startTime?: string | null;
+            endTime?: string | null;
+            status?: string;
+            messageText?: string | null;
+        };
     };
     responses: {
+        /**
+         * @description UNCONFIRMED: the documentation says only that the answer "includes a reason for the failure".
+         *     Clients read a v3 error object (`{"error": {"message": ...}}`) or a v2 one, else the text.
+         */
+        FileIngestionError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V3Error"];
+            };
+        };
         /** @description The run started; the body carries its run id. */
         TaskflowStarted: {
             headers: {
@@ -903,6 +1124,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The run id that the start answered, as text (it may exceed 2^53). */
+        FileIngestionRunId: string;
         /** @description The taskflow's API name (letters, digits, `_` and `-`; at most 80 characters). */
         TaskflowApiName: string;
         /** @description A custom instance name; the run then shows as `<taskflow name>-<custom name>-<run id>`. Non-ASCII characters must be URL-encoded. */
@@ -1480,6 +1703,162 @@ export interface operations {
             404: components["responses"]["V3NotFound"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
+        };
+    };
+    startFileIngestionJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileIngestionJobRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The job was started. UNCONFIRMED: no sample answer is documented; the run id is read from
+             *     `runId`, then `RunId`, as a string or an integer of any size (kept as a string).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileIngestionJobResponse"];
+                };
+            };
+            400: components["responses"]["FileIngestionError"];
+            401: components["responses"]["FileIngestionError"];
+            403: components["responses"]["FileIngestionError"];
+            404: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
+        };
+    };
+    getFileIngestionJobStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id that the start answered, as text (it may exceed 2^53). */
+                runId: components["parameters"]["FileIngestionRunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileIngestionJobStatus"];
+                };
+            };
+            400: components["responses"]["FileIngestionError"];
+            401: components["responses"]["FileIngestionError"];
+            404: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
+        };
+    };
+    getFileIngestionJobLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id that the start answered, as text (it may exceed 2^53). */
+                runId: components["parameters"]["FileIngestionRunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job's log files. UNCONFIRMED media type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                    "application/octet-stream": string;
+                    "text/plain": string;
+                    "application/json": unknown;
+                };
+            };
+            400: components["responses"]["FileIngestionError"];
+            401: components["responses"]["FileIngestionError"];
+            404: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
+        };
+    };
+    listFileIngestionTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tasks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileIngestionTaskList"];
+                };
+            };
+            401: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
+        };
+    };
+    getFileIngestionActivityLog: {
+        parameters: {
+            query?: {
+                /** @description The jobs of this task. */
+                taskId?: string;
+                /** @description This job, active or completed. */
+                runId?: string;
+                /** @description Rows to skip. */
+                offset?: number;
+                /** @description Rows to return, at most 100; without it 25. */
+                rowLimit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The jobs. UNCONFIRMED: the documentation lists the attributes of a job but not whether
+             *     the answer is an array of them or an object holding them; both are accepted.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileIngestionActivityLogEntry"][] | components["schemas"]["FileIngestionActivityLog"];
+                };
+            };
+            400: components["responses"]["FileIngestionError"];
+            401: components["responses"]["FileIngestionError"];
+            429: components["responses"]["FileIngestionError"];
+            500: components["responses"]["FileIngestionError"];
+            503: components["responses"]["FileIngestionError"];
         };
     };
     jobCompleted: {

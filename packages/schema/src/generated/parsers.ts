@@ -6,7 +6,7 @@ import { createParser } from '../parse.js';
 import * as S from './typebox.js';
 
 /** Schemas of bodies a server receives (requests and callbacks): their parsers refuse every key of FORBIDDEN_KEYS. */
-export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","JobRequest","JobRuntime","JobStopRequest","LoginV2Request","LoginV3Request","LookupRequest","LookupRequestObject","RunId","TaskType","TaskflowRunInput","TaskflowTerminateRequest"];
+export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","FileIngestionJobRequest","FileIngestionParameter","FileIngestionParameterCategory","FileIngestionParameters","FileIngestionVariable","JobRequest","JobRuntime","JobStopRequest","LoginV2Request","LoginV3Request","LookupRequest","LookupRequestObject","RunId","TaskType","TaskflowRunInput","TaskflowTerminateRequest"];
 
 /** Validates `input` as a ActivityLogEntry; on success `value` is the input itself, extra fields included. */
 export const parseActivityLogEntry = createParser<components['schemas']['ActivityLogEntry']>(S.ActivityLogEntry, 'ActivityLogEntry', 'response');
@@ -16,6 +16,45 @@ export const parseActivityMonitorEntry = createParser<components['schemas']['Act
 
 /** Validates `input` as a CallbackUrlResponse; on success `value` is the input itself, extra fields included. */
 export const parseCallbackUrlResponse = createParser<components['schemas']['CallbackUrlResponse']>(S.CallbackUrlResponse, 'CallbackUrlResponse', 'received');
+
+/** Validates `input` as a FileIngestionActivityLog; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionActivityLog = createParser<components['schemas']['FileIngestionActivityLog']>(S.FileIngestionActivityLog, 'FileIngestionActivityLog', 'response');
+
+/** Validates `input` as a FileIngestionActivityLogEntry; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionActivityLogEntry = createParser<components['schemas']['FileIngestionActivityLogEntry']>(S.FileIngestionActivityLogEntry, 'FileIngestionActivityLogEntry', 'response');
+
+/** Validates `input` as a FileIngestionFileStatus; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionFileStatus = createParser<components['schemas']['FileIngestionFileStatus']>(S.FileIngestionFileStatus, 'FileIngestionFileStatus', 'response');
+
+/** Validates `input` as a FileIngestionJobRequest; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionJobRequest = createParser<components['schemas']['FileIngestionJobRequest']>(S.FileIngestionJobRequest, 'FileIngestionJobRequest', 'received');
+
+/** Validates `input` as a FileIngestionJobResponse; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionJobResponse = createParser<components['schemas']['FileIngestionJobResponse']>(S.FileIngestionJobResponse, 'FileIngestionJobResponse', 'response');
+
+/** Validates `input` as a FileIngestionJobStatus; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionJobStatus = createParser<components['schemas']['FileIngestionJobStatus']>(S.FileIngestionJobStatus, 'FileIngestionJobStatus', 'response');
+
+/** Validates `input` as a FileIngestionParameter; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionParameter = createParser<components['schemas']['FileIngestionParameter']>(S.FileIngestionParameter, 'FileIngestionParameter', 'received');
+
+/** Validates `input` as a FileIngestionParameterCategory; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionParameterCategory = createParser<components['schemas']['FileIngestionParameterCategory']>(S.FileIngestionParameterCategory, 'FileIngestionParameterCategory', 'received');
+
+/** Validates `input` as a FileIngestionParameters; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionParameters = createParser<components['schemas']['FileIngestionParameters']>(S.FileIngestionParameters, 'FileIngestionParameters', 'received');
+
+/** Validates `input` as a FileIngestionRunIdValue; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionRunIdValue = createParser<components['schemas']['FileIngestionRunIdValue']>(S.FileIngestionRunIdValue, 'FileIngestionRunIdValue', 'response');
+
+/** Validates `input` as a FileIngestionTask; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionTask = createParser<components['schemas']['FileIngestionTask']>(S.FileIngestionTask, 'FileIngestionTask', 'response');
+
+/** Validates `input` as a FileIngestionTaskList; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionTaskList = createParser<components['schemas']['FileIngestionTaskList']>(S.FileIngestionTaskList, 'FileIngestionTaskList', 'response');
+
+/** Validates `input` as a FileIngestionVariable; on success `value` is the input itself, extra fields included. */
+export const parseFileIngestionVariable = createParser<components['schemas']['FileIngestionVariable']>(S.FileIngestionVariable, 'FileIngestionVariable', 'received');
 
 /** Validates `input` as a JobRequest; on success `value` is the input itself, extra fields included. */
 export const parseJobRequest = createParser<components['schemas']['JobRequest']>(S.JobRequest, 'JobRequest', 'received');

@@ -346,6 +346,121 @@ export type TaskflowTerminateRequest = components['schemas']['TaskflowTerminateR
 export const TaskflowTerminateResponse = Type.Record(Type.String(), Type.Unknown());
 export type TaskflowTerminateResponse = components['schemas']['TaskflowTerminateResponse'];
 
+export const FileIngestionParameter = Type.Object({
+  "id": Type.String({"minLength":1,"description":"General: sourceConnection, targetConnection (connection ids), parallelBatch, logLevel.\nSource: sourceDirectory (s3SourceLocation, blobSourceLocation for those connectors), filePattern,\nbatchSize, includeSubfolder, checkDuplicate, fileStability, stabilityCheckInterval.\nTarget: targetDirectory (gcsTargetLocation, hdfsTargetLocation, adlsGen2TargetLocation,\ns3TargetLocation, blobContainer for those connectors).\n"}),
+  "value": Type.String(),
+}, {"additionalProperties":false});
+export type FileIngestionParameter = components['schemas']['FileIngestionParameter'];
+
+export const FileIngestionParameterCategory = Type.Object({
+  "id": Type.String({"minLength":1,"description":"General, Source or Target."}),
+  "parameter": Type.Array(FileIngestionParameter),
+}, {"additionalProperties":false});
+export type FileIngestionParameterCategory = components['schemas']['FileIngestionParameterCategory'];
+
+export const FileIngestionParameters = Type.Object({
+  "category": Type.Array(FileIngestionParameterCategory),
+}, {"additionalProperties":false});
+export type FileIngestionParameters = components['schemas']['FileIngestionParameters'];
+
+export const FileIngestionVariable = Type.Object({
+  "variable": Type.String({"minLength":1}),
+  "value": Type.String(),
+}, {"additionalProperties":false});
+export type FileIngestionVariable = components['schemas']['FileIngestionVariable'];
+
+/** Starts a file ingestion and replication task. Values of `parameters` are strings, as the documentation shows. */
+export const FileIngestionJobRequest = Type.Object({
+  "taskId": Type.String({"minLength":1,"description":"The task's id (the `id` of `mitasks`, or of a v3 lookup with type `MI_TASK`)."}),
+  "taskName": Type.Optional(Type.String({"minLength":1})),
+  "parameters": Type.Optional(FileIngestionParameters),
+  "variables": Type.Optional(Type.Array(FileIngestionVariable)),
+}, {"additionalProperties":false});
+export type FileIngestionJobRequest = components['schemas']['FileIngestionJobRequest'];
+
+/** A run id. UNCONFIRMED whether it is sent as a string or a number; a number may exceed 2^53, so clients read it from the raw text and keep it as a string. */
+export const FileIngestionRunIdValue = Type.Union([Type.String({"minLength":1}), Type.Integer({"minimum":0})]);
+export type FileIngestionRunIdValue = components['schemas']['FileIngestionRunIdValue'];
+
+/** UNCONFIRMED: no sample is documented. The run id is read from `runId`, then `RunId`; the rest
+ * is probably the job entity of the same service (`projectId`, `runMode`, `correlationId`, ...)
+ * and is kept as it is. */
+export const FileIngestionJobResponse = Type.Object({
+  "runId": Type.Optional(FileIngestionRunIdValue),
+  "RunId": Type.Optional(FileIngestionRunIdValue),
+  "taskId": Type.Optional(Type.String()),
+  "taskName": Type.Optional(Type.String()),
+});
+export type FileIngestionJobResponse = components['schemas']['FileIngestionJobResponse'];
+
+/** UNCONFIRMED field names; the name is read from `fileName`, else `name`; the state from `status`, else `fileStatus`. */
+export const FileIngestionFileStatus = Type.Object({
+  "fileName": Type.Optional(Type.String()),
+  "name": Type.Optional(Type.String()),
+  "status": Type.Optional(Type.String()),
+  "fileStatus": Type.Optional(Type.String()),
+  "fileSize": Type.Optional(Type.Union([Type.Integer(), Type.String()])),
+  "size": Type.Optional(Type.Union([Type.Integer(), Type.String()])),
+  "message": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "errorMessage": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
+export type FileIngestionFileStatus = components['schemas']['FileIngestionFileStatus'];
+
+/** `jobStatus` SUCCESS and RUNNING are documented; other values (FAILED, ...) are UNCONFIRMED and
+ * passed on. The per-file list's name and fields are UNCONFIRMED: `files`, else `fileDetails`. */
+export const FileIngestionJobStatus = Type.Object({
+  "jobStatus": Type.String({"minLength":1}),
+  "runId": Type.Optional(FileIngestionRunIdValue),
+  "taskId": Type.Optional(Type.String()),
+  "taskName": Type.Optional(Type.String()),
+  "startTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "endTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "message": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "files": Type.Optional(Type.Array(FileIngestionFileStatus)),
+  "fileDetails": Type.Optional(Type.Array(FileIngestionFileStatus)),
+});
+export type FileIngestionJobStatus = components['schemas']['FileIngestionJobStatus'];
+
+/** The documentation's table says `taskId` / `taskName`, its samples `id` / `name`; read `id`, then `taskId`. */
+export const FileIngestionTask = Type.Object({
+  "id": Type.Optional(Type.String()),
+  "taskId": Type.Optional(Type.String()),
+  "name": Type.Optional(Type.String()),
+  "taskName": Type.Optional(Type.String()),
+  "description": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "location": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "createTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "updatedTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
+export type FileIngestionTask = components['schemas']['FileIngestionTask'];
+
+export const FileIngestionTaskList = Type.Object({
+  "mitasks": Type.Array(FileIngestionTask),
+});
+export type FileIngestionTaskList = components['schemas']['FileIngestionTaskList'];
+
+/** Attributes as documented (the list is cut off there); `status` values are UNCONFIRMED. */
+export const FileIngestionActivityLogEntry = Type.Object({
+  "id": Type.Optional(Type.Union([Type.String(), Type.Integer()])),
+  "totaljobCount": Type.Optional(Type.Integer()),
+  "taskId": Type.Optional(Type.String()),
+  "runId": Type.Optional(FileIngestionRunIdValue),
+  "startedBy": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "startTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "endTime": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "status": Type.Optional(Type.String()),
+  "messageText": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+});
+export type FileIngestionActivityLogEntry = components['schemas']['FileIngestionActivityLogEntry'];
+
+/** UNCONFIRMED wrapper around the jobs (the answer may also be the bare array); the jobs are read from `jobs`, else `activityLog`. */
+export const FileIngestionActivityLog = Type.Object({
+  "totaljobCount": Type.Optional(Type.Integer()),
+  "jobs": Type.Optional(Type.Array(FileIngestionActivityLogEntry)),
+  "activityLog": Type.Optional(Type.Array(FileIngestionActivityLogEntry)),
+});
+export type FileIngestionActivityLog = components['schemas']['FileIngestionActivityLog'];
+
 /** Every component schema of the spec, by name. */
 export const componentSchemas = {
   RunId,
@@ -382,4 +497,17 @@ export const componentSchemas = {
   TaskflowStatus,
   TaskflowTerminateRequest,
   TaskflowTerminateResponse,
+  FileIngestionParameter,
+  FileIngestionParameterCategory,
+  FileIngestionParameters,
+  FileIngestionVariable,
+  FileIngestionJobRequest,
+  FileIngestionRunIdValue,
+  FileIngestionJobResponse,
+  FileIngestionFileStatus,
+  FileIngestionJobStatus,
+  FileIngestionTask,
+  FileIngestionTaskList,
+  FileIngestionActivityLogEntry,
+  FileIngestionActivityLog,
 } as const;

@@ -1,6 +1,8 @@
 import type { ParseResult } from '@iics-jobs/schema';
 import type { Clock } from '../clock.js';
 import type { V2IdFactory } from '../ids.js';
+import type { IngestionEngine } from './ingestion/runs.js';
+import type { FakeIngestionOptions } from './ingestion/types.js';
 import type { ErrorFamily, RouteResult } from './errors.js';
 import type { RunEngine } from './runs.js';
 import type { SessionStore } from './sessions.js';
@@ -20,6 +22,9 @@ export interface FakeContext {
   readonly sessions: SessionStore;
   readonly catalog: TaskCatalog;
   readonly engine: RunEngine;
+  /** Runs of file ingestion tasks (MI_TASK). */
+  readonly ingestion: IngestionEngine;
+  readonly ingestionForm: Required<Omit<FakeIngestionOptions, 'firstRunId'>>;
   readonly loginFailureStatus: 400 | 401 | 403;
   readonly lookupMissing: 'error' | 'omit';
   /** Published advanced taskflows and their runs (/active-bpel). */
@@ -45,12 +50,24 @@ export interface FakeRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
+/**
+ * Which listener serves a route. As in a real org, the login host ("login") and the POD host
+ * ("pod", named by serverUrl / baseApiUrl) are two origins: a client that builds API URLs from
+ * the login host gets 404 there. More can be served on the login origin (e.g. the fake's own
+ * pages) by giving a route `origin: 'login'`.
+ */
+export type FakeOrigin = 'login' | 'pod';
+
 export interface RouteDefinition {
   readonly route: Exclude<FakeRoute, '*'>;
   readonly family: ErrorFamily;
+  /** Default "pod". */
+  readonly origins?: readonly FakeOrigin[];
   readonly method: 'GET' | 'POST' | 'PUT';
   /** Needs a session header. */
   readonly auth: boolean;
+  /** The one session header this route reads (lower case); default icSessionId or INFA-SESSION-ID. */
+  readonly sessionHeader?: string;
   /** Matches the path; returns the route parameter ('' when none) or undefined. */
   match(path: string): string | undefined;
   handle(ctx: FakeContext, request: FakeRequest): RouteResult;

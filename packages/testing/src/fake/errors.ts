@@ -6,6 +6,8 @@ import type { FakeFile } from './logs/send.js';
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** Bytes sent as they are, with their content type, instead of `body` as JSON (a download; no schema to check). */
+  raw?: { contentType: string; body: string | Uint8Array };
   /** Keys whose digit-string values go on the wire as bare JSON numbers (taskflow run ids). */
   numberKeys?: readonly string[];
   /** A file (session log, error rows) instead of a JSON body; streamed. */

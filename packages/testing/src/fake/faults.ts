@@ -1,3 +1,4 @@
+import { INGESTION_ROUTES } from './ingestion/types.js';
 import type { FakeFaults, FakeRoute } from './types.js';
 
 export const ROUTES: readonly FakeRoute[] = [
@@ -15,6 +16,7 @@ export const ROUTES: readonly FakeRoute[] = [
   'taskflowStatus',
   'taskflowTerminate',
   'taskflowResume',
+  ...INGESTION_ROUTES,
   '*',
 ];
 

@@ -8,19 +8,23 @@ import { createClock, type Clock } from '../clock.js';
 import { V2IdFactory, federatedId, orgId } from '../ids.js';
 import { callbackRetrySchedule } from '../retry-schedule.js';
 import { CallbackSender } from './callbacks.js';
-import type { FakeContext, FakeRequest, RouteDefinition } from './context.js';
+import type { FakeContext, FakeOrigin, FakeRequest, RouteDefinition } from './context.js';
 import { ERROR_CODES, faultError, familyError, type ErrorFamily, type RouteResult } from './errors.js';
 import { FaultState } from './faults.js';
 import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from './routes/activity.js';
 import { jobRoute, stopRoute } from './routes/job.js';
 import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
 import { lookupRoute } from './routes/lookup.js';
+import { INGESTION_ROUTE_DEFINITIONS } from './ingestion/routes.js';
+import { IngestionEngine } from './ingestion/runs.js';
 import { errorLogRoute, sessionLogRoute } from './logs/routes.js';
 import { sendFile } from './logs/send.js';
 import { RunEngine, type RunRecord } from './runs.js';
 import { SessionStore } from './sessions.js';
 import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
 import { TimerGroup } from './timers.js';
+import { checkIngestionOptions } from './ingestion/options.js';
+import type { FakeIngestionOptions } from './ingestion/types.js';
 import { TaskflowCatalog, defaultTaskflowDefinitions, isTaskflowDefinition } from './taskflows/catalog.js';
 import { TaskflowEngine } from './taskflows/engine.js';
 import { TASKFLOW_ROUTES } from './taskflows/routes.js';
@@ -46,6 +50,7 @@ const ROUTES: readonly RouteDefinition[] = [
   sessionLogRoute,
   errorLogRoute,
   lookupRoute,
+  ...INGESTION_ROUTE_DEFINITIONS,
   ...TASKFLOW_ROUTES,
 ];
 
@@ -107,8 +112,11 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     for (const waiter of idleWaiters) waiter.resolve();
   }
 
+  const ingestion = new IngestionEngine(timers, settings.fileIngestion.firstRunId);
   const stable = new Map<string, string>();
-  const server = http.createServer();
+  // Two listeners, as a real org has two hosts: login (dm-us...) and the POD (na1.dm-us...).
+  const loginServer = http.createServer();
+  const podServer = http.createServer();
   const ctx: FakeContext = {
     clock,
     ids,
@@ -120,6 +128,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     sessions: new SessionStore(clock, settings.sessionIdleMs),
     catalog,
     engine,
+    ingestion,
+    ingestionForm: { runIdKey: settings.fileIngestion.runIdKey, runIdType: settings.fileIngestion.runIdType },
     loginFailureStatus: settings.loginFailureStatus,
     lookupMissing: settings.lookupMissing,
     taskflows,
@@ -132,11 +142,11 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     },
   };
 
-  server.on('request', (req, res) => {
+  const onRequest = (origin: FakeOrigin) => (req: http.IncomingMessage, res: http.ServerResponse) => {
     let record: RecordedRequest | undefined;
     (async () => {
       const url = parseTarget(req.url);
-      record = recordRequest(req, url);
+      record = recordRequest(req, url, origin);
       await handleRequest(req, res, record, url);
     })().catch((error: unknown) => {
       const path = record?.path ?? req.url?.split('?')[0] ?? '';
@@ -149,14 +159,18 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
         res.destroy();
       }
     });
-  });
-  // A malformed request line must not crash the fake.
-  server.on('clientError', (_error, socket) => socket.destroy());
+  };
+  for (const [origin, server] of [['login', loginServer], ['pod', podServer]] as const) {
+    server.on('request', onRequest(origin));
+    // A malformed request line must not crash the fake.
+    server.on('clientError', (_error, socket) => socket.destroy());
+  }
 
   /** Records the request as it arrives; the oldest records go once there are more than `maxRecorded`. */
-  function recordRequest(req: http.IncomingMessage, url: URL | undefined): RecordedRequest {
+  function recordRequest(req: http.IncomingMessage, url: URL | undefined, origin: FakeOrigin): RecordedRequest {
     const record: RecordedRequest = {
       at: clock.now(),
+      origin,
       method: req.method ?? 'GET',
       path: url?.pathname ?? (req.url ?? '').slice(0, 2000),
       query: url ? Object.fromEntries(url.searchParams) : {},
@@ -170,7 +184,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest, url: URL | undefined): Promise<void> {
     const { method, path } = record;
     // A request target that is no URL (e.g. "http://[x") matches no route.
-    const candidates = url ? ROUTES.filter((route) => route.match(path) !== undefined) : [];
+    const candidates = url ? ROUTES.filter((route) => (route.origins ?? POD_ONLY).includes(record.origin) && route.match(path) !== undefined) : [];
     const def = candidates.find((route) => route.method === method);
     const family: ErrorFamily = def?.family ?? candidates[0]?.family ?? (path.includes('/public/core/v3/') ? 'v3' : 'v2');
     if (def) record.route = def.route;
@@ -216,10 +230,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     let username: string | undefined;
     let sessionId: string | undefined;
     if (def.auth) {
-      sessionId = headerValue(req.headers.icsessionid) ?? headerValue(req.headers['infa-session-id']);
+      sessionId = def.sessionHeader
+        ? headerValue(req.headers[def.sessionHeader])
+        : (headerValue(req.headers.icsessionid) ?? headerValue(req.headers['infa-session-id']));
       username = sessionId === undefined ? undefined : ctx.sessions.use(sessionId);
       if (username === undefined) {
-        const message = sessionId === undefined ? 'A session id is required: send the icSessionId or INFA-SESSION-ID header.' : 'The session id is not valid or has expired. Log in again.';
+        const message = sessionId === undefined ? `A session id is required: send the ${def.sessionHeader ? def.sessionHeader.toUpperCase() : 'icSessionId or INFA-SESSION-ID'} header.` : 'The session id is not valid or has expired. Log in again.';
         return answer(res, record, family, familyError(family, 401, ERROR_CODES.invalidSession, message));
       }
     }
@@ -258,7 +274,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       });
       return;
     }
-    const problem = def && result.status >= 200 && result.status < 300 ? checkSuccess(def, result.body) : checkError(family, result.body);
+    const problem = def && result.status >= 200 && result.status < 300 ? checkSuccess(def, result.raw ? undefined : result.body) : checkError(family, result.body);
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');
@@ -267,18 +283,16 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     sendResult(res, result);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // A deep accept queue: thousands of clients connecting at once must wait, not be reset.
-    server.listen({ port: settings.port, host: settings.host, backlog: 4096 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const loginUrl = `http://${hostForUrl}:${address.port}`;
-  (ctx as { serverUrl: string }).serverUrl = `${loginUrl}/saas`;
+  let loginUrl: string;
+  try {
+    loginUrl = await listen(loginServer, settings.port, settings.host);
+    // The POD path ends in /saas, as serverUrl does on real PODs.
+    (ctx as { serverUrl: string }).serverUrl = `${await listen(podServer, settings.podPort, settings.host)}/saas`;
+  } catch (error) {
+    // E.g. the POD port is taken: free the login port too.
+    await Promise.all([loginServer, podServer].filter((server) => server.listening).map((server) => new Promise((resolve) => server.close(resolve))));
+    throw error;
+  }
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -289,10 +303,15 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       for (const waiter of runWaiters) waiter.reject(error);
       for (const waiter of idleWaiters) waiter.reject(error);
       await sender.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all(
+        [loginServer, podServer].map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
     })();
     return closed;
   };
@@ -300,11 +319,13 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
   const fake: FakeIics = {
     loginUrl,
     serverUrl: ctx.serverUrl,
+    baseApiUrl: ctx.serverUrl,
     credentials: Object.freeze({ ...settings.users[0]! }),
     clock,
     tasks: catalog.list,
     requests,
     runs: engine.views,
+    fileIngestionRuns: ingestion.views,
     violations,
     addTask: (definition) => catalog.add(definition, 'task'),
     taskflows: taskflows.catalog.list,
@@ -328,10 +349,29 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       if (callbacksIdle()) return Promise.resolve();
       return waitFor<void, IdleWaiter>(idleWaiters, waitOptions.signal, closing.signal, (resolve, reject) => ({ resolve, reject }));
     },
+    waitForFileIngestionRun(runId, waitOptions = {}) {
+      if (typeof runId !== 'string') return Promise.reject(new TypeError(`waitForFileIngestionRun: runId must be a string, got ${typeof runId}`));
+      return ingestion.waitFor(runId, waitOptions.signal, closing.signal);
+    },
     faults: faults.api(() => ctx.sessions.endAll()),
     close,
   };
   return fake;
+}
+
+const POD_ONLY: readonly FakeOrigin[] = ['pod'];
+
+/** Listens on host:port (0: a free port); resolves with the origin, e.g. "http://127.0.0.1:4010". */
+function listen(server: http.Server, port: number, host: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    // A deep accept queue: thousands of clients connecting at once must wait, not be reset.
+    server.listen({ port, host, backlog: 4096 }, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      resolve(`http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+    });
+  });
 }
 
 /** Adds a waiter to `set` and removes it once it settles, is aborted, or the fake closes. */
@@ -376,6 +416,12 @@ function checkError(family: ErrorFamily, body: unknown): string | undefined {
 }
 
 function sendResult(res: http.ServerResponse, result: RouteResult): void {
+  if (result.raw) {
+    const body = typeof result.raw.body === 'string' ? Buffer.from(result.raw.body, 'utf8') : result.raw.body;
+    res.writeHead(result.status, { 'content-type': result.raw.contentType, 'content-length': body.byteLength });
+    res.end(body);
+    return;
+  }
   if (result.status === 204) {
     res.writeHead(204);
     res.end();
@@ -452,6 +498,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 interface Settings {
   port: number;
+  podPort: number;
   host: string;
   users: FakeUser[];
   sessionIdleMs: number;
@@ -461,6 +508,7 @@ interface Settings {
   loginFailureStatus: 400 | 401 | 403;
   lookupMissing: 'error' | 'omit';
   maxRecorded: number;
+  fileIngestion: Required<FakeIngestionOptions>;
   taskflowRunIds: 'number' | 'string';
   sessionLogFormat: 'text' | 'zip';
 }
@@ -469,6 +517,9 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   if (options === null || typeof options !== 'object') throw new TypeError('startFakeIics options must be an object');
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  const podPort = options.podPort ?? 0;
+  if (!Number.isInteger(podPort) || podPort < 0 || podPort > 65535) throw new RangeError(`podPort must be an integer from 0 to 65535, got ${String(podPort)}`);
+  if (podPort !== 0 && podPort === port) throw new RangeError(`podPort must differ from port (${port}): the login host and the POD host are two listeners`);
   const host = options.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string such as "127.0.0.1"');
   if (options.tasks !== undefined && !Array.isArray(options.tasks)) throw new TypeError('tasks must be an array of task definitions');
@@ -504,6 +555,7 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   return {
     taskflowRunIds,
     port,
+    podPort,
     host,
     users: users.map((user) => ({ username: user.username, password: user.password })),
     sessionIdleMs: checkMs(options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS, 'sessionIdleMs', 'above0'),
@@ -513,6 +565,7 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
     loginFailureStatus,
     lookupMissing,
     maxRecorded,
+    fileIngestion: checkIngestionOptions(options.fileIngestion),
     sessionLogFormat,
   };
 }

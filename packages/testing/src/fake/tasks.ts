@@ -1,6 +1,7 @@
 import { TASK_TYPES } from '@iics-jobs/schema';
 import { checkMs } from '../checks.js';
 import { ID_CODES, federatedId, type V2IdFactory } from '../ids.js';
+import { resolveIngestionTask } from './ingestion/tasks.js';
 import type { FakeOutcome, FakeTask, FakeTaskDefinition, FakeTaskType } from './types.js';
 
 export const DEFAULT_DURATION_MS = 30_000;
@@ -24,6 +25,8 @@ export function defaultTaskDefinitions(): FakeTaskDefinition[] {
       ],
     },
     { name: 'MT_Sales', type: 'MTT', path: 'Sales/TEST/MT_Sales' },
+    { name: 'MI_Orders', type: 'MI_TASK', path: 'Sales/Ingest/MI_Orders', files: ['orders_1.csv', 'orders_2.csv', 'orders_3.csv'] },
+    { name: 'MI_Broken', type: 'MI_TASK', files: ['good.csv', 'bad.csv'], outcome: 'failed' },
   ];
 }
 
@@ -63,8 +66,14 @@ export class TaskCatalog {
     const name = definition.name;
     if (typeof name !== 'string' || name.trim() === '') throw new TypeError(`${where}.name must be a non-empty string`);
     const type = (typeof definition.type === 'string' ? definition.type.toUpperCase() : definition.type) as FakeTaskType;
+    if (type === 'MI_TASK' && parentShareMs !== undefined) throw new TypeError(`${where}: a linear taskflow runs v2 tasks, not MI_TASK file ingestion tasks`);
+    if (type === 'MI_TASK') {
+      const task = resolveIngestionTask({ ...definition, type }, where, (id) => this.byId(id) !== undefined || this.byFederatedId(id) !== undefined);
+      this.list.push(task);
+      return task;
+    }
     if (!(TASK_TYPES as readonly string[]).includes(type)) {
-      throw new TypeError(`${where}.type must be one of ${TASK_TYPES.join(', ')}, got ${JSON.stringify(definition.type)}`);
+      throw new TypeError(`${where}.type must be one of ${[...TASK_TYPES, 'MI_TASK'].join(', ')}, got ${JSON.stringify(definition.type)}`);
     }
     const path = definition.path ?? `Default/${name}`;
     if (typeof path !== 'string' || !(path === name || path.endsWith(`/${name}`)) || path.split('/').some((part) => part === '')) {

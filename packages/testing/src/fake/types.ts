@@ -1,8 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { DeliveryAttempt } from '../deliver.js';
+import type { FakeIngestionFile, FakeIngestionFileDefinition, FakeIngestionOptions, FakeIngestionRoute, FakeIngestionRun } from './ingestion/types.js';
 import type { FakeTaskflow, FakeTaskflowDefinition, FakeTaskflowRun } from './taskflows/types.js';
 
-export type FakeTaskType = 'DMASK' | 'DRS' | 'DSS' | 'MTT' | 'PCS' | 'WORKFLOW';
+/** The v2 job task types, and MI_TASK: a file ingestion and replication task (run through /mftsaas, see ingestion/). */
+export type FakeTaskType = 'DMASK' | 'DRS' | 'DSS' | 'MTT' | 'PCS' | 'WORKFLOW' | 'MI_TASK';
 export type FakeOutcome = 'success' | 'warning' | 'failed';
 
 export interface FakeTaskDefinition {
@@ -26,6 +28,10 @@ export interface FakeTaskDefinition {
   sessionLogBytes?: number;
   /** WORKFLOW only: its tasks, run in order (default: two mapping tasks). */
   children?: FakeTaskDefinition[];
+  /** MI_TASK only: the files a run transfers, one after the other (default: two files). */
+  files?: ReadonlyArray<string | FakeIngestionFileDefinition>;
+  /** MI_TASK only: the body of `GET /mftsaas/api/v1/job/<runId>/logs` (default: a zip holding a text log of the run). */
+  logs?: { contentType?: string; body: string | Uint8Array };
 }
 
 /** A task as the fake resolved it: ids and path filled in. */
@@ -41,6 +47,10 @@ export interface FakeTask {
   readonly parallel: boolean;
   readonly sessionLogBytes: number;
   readonly children: readonly FakeTask[];
+  /** MI_TASK only: the files a run transfers. */
+  readonly files?: readonly FakeIngestionFile[];
+  /** MI_TASK only: the logs body given in the definition. */
+  readonly logs?: { readonly contentType: string; readonly body: Uint8Array };
 }
 
 export type FakeRoute =
@@ -54,6 +64,7 @@ export type FakeRoute =
   | 'sessionLog'
   | 'errorLog'
   | 'lookup'
+  | FakeIngestionRoute
   | 'taskflowRun'
   | 'taskflowStatus'
   | 'taskflowTerminate'
@@ -63,6 +74,8 @@ export type FakeRoute =
 export interface RecordedRequest {
   /** Fake-clock epoch ms when the request arrived. */
   at: number;
+  /** The listener it came to: the login host (`loginUrl`) or the POD host (`serverUrl`). */
+  origin: 'login' | 'pod';
   method: string;
   path: string;
   query: Record<string, string>;
@@ -124,8 +137,10 @@ export interface FakeUser {
 }
 
 export interface StartFakeIicsOptions {
-  /** Default 0 (any free port). */
+  /** Port of the login host (`loginUrl`); default 0 (any free port). */
   port?: number;
+  /** Port of the POD host that `serverUrl` / `baseApiUrl` name; default 0 (any free port). */
+  podPort?: number;
   /** Default "127.0.0.1". */
   host?: string;
   /** Default: a few sample tasks (MT_Load, MT_Warning, MT_Fail, DSS_Sync, PCS_Nightly, LT_Nightly, MT_Sales). */
@@ -155,6 +170,8 @@ export interface StartFakeIicsOptions {
    * tasks), which then also leave the activity log. Runs that have not ended are always kept.
    */
   maxRecorded?: number;
+  /** The form of the file ingestion answers whose real shape is UNCONFIRMED. */
+  fileIngestion?: FakeIngestionOptions;
   /**
    * How `GET /activityLog/{id}/sessionLog` answers a task's log: "text" (default, text/plain) or
    * "zip" (application/zip holding the .log), as real PODs do both. A taskflow's logs are a zip.
@@ -178,10 +195,15 @@ export interface FakeFaults {
 }
 
 export interface FakeIics {
-  /** "http://127.0.0.1:<port>": the origin of the login host. */
+  /** "http://127.0.0.1:<port>": the origin of the login host. It serves login (v2, v3) and v3 logout; anything else there is a 404. */
   readonly loginUrl: string;
-  /** "<loginUrl>/saas": what v2 login returns as serverUrl and v3 login as baseApiUrl. */
+  /**
+   * "http://127.0.0.1:<podPort>/saas": the POD host, on its own listener, as v2 login returns it
+   * (`serverUrl`). Every resource but login is only here.
+   */
   readonly serverUrl: string;
+  /** What v3 login returns as `products[].baseApiUrl`: the same as `serverUrl`, as on real PODs. */
+  readonly baseApiUrl: string;
   readonly credentials: { readonly username: string; readonly password: string };
   readonly clock: Clock;
   readonly tasks: readonly FakeTask[];
@@ -191,6 +213,8 @@ export interface FakeIics {
   readonly runs: readonly FakeRun[];
   /** Responses or callbacks the fake produced that failed their own schema: always empty unless the fake has a bug. */
   readonly violations: readonly string[];
+  /** The runs of file ingestion tasks (MI_TASK), oldest first. */
+  readonly fileIngestionRuns: readonly FakeIngestionRun[];
   addTask(definition: FakeTaskDefinition): FakeTask;
   /** The published advanced taskflows (`{ type: 'TASKFLOW' }` definitions), served under /active-bpel on the POD host. */
   readonly taskflows: readonly FakeTaskflow[];
@@ -201,6 +225,8 @@ export interface FakeIics {
   waitForRun(taskId: string, runId: number, options?: { signal?: AbortSignal }): Promise<FakeRun>;
   /** Resolves once every run with a callbackURL has ended and all its callback deliveries have settled. */
   waitForCallbacks(options?: { signal?: AbortSignal }): Promise<void>;
+  /** Resolves with the file ingestion run once it has ended. */
+  waitForFileIngestionRun(runId: string, options?: { signal?: AbortSignal }): Promise<FakeIngestionRun>;
   readonly faults: FakeFaults;
   /** Stops timers, pending callbacks and the server. */
   close(): Promise<void>;

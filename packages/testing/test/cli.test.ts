@@ -158,6 +158,11 @@ describe('iics-fake CLI', () => {
     const invalid = run(['--port', '0', '--tasks', badTasks]);
     expect(await invalid.exited).toBe(1);
     expect(invalid.stderr()).toMatch(/tasks\[0\]\.type/);
+    const misspelt = join(tmp, 'misspelt.json');
+    await writeFile(misspelt, '[{"name":"MT_X","type":"MTT","outcom":"failed"}]');
+    const unknownKey = run(['--port', '0', '--tasks', misspelt]);
+    expect(await unknownKey.exited).toBe(1);
+    expect(unknownKey.stderr()).toMatch(/tasks\[0\]\.outcom is not a key of a MTT task definition/);
     const badCap = run(['--port', '0', '--max-recorded', 'many']);
     expect(await badCap.exited).toBe(64);
     expect(badCap.stderr()).toMatch(/--max-recorded must be an integer/);

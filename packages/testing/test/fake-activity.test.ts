@@ -147,10 +147,22 @@ describe('activityLog', () => {
     expect([...starts].sort((a, b) => b - a)).toEqual(starts);
   });
 
-  test('runId without taskId, and bad numbers: 400', async () => {
-    const noTask = await get('/api/v2/activity/activityLog?runId=1');
-    expectV2Error(noTask, 400);
-    expect(noTask.body.description).toMatch(/taskId is required/);
+  test('runId without taskId: the entries of every task with that run id, newest first', async () => {
+    const first = await start('MT_Quick');
+    const other = fake.addTask({ name: 'MT_Other', type: 'MTT', durationMs: 1_000, queuedMs: 0 });
+    await call(fake.serverUrl, 'POST', '/api/v2/job', { session, body: { taskId: other.id, taskType: 'MTT' } });
+    clock.advance(5_000);
+    const byRunId = await log(`?runId=${first}`);
+    expect(byRunId.length).toBeGreaterThanOrEqual(1);
+    expect(byRunId.every((e) => e.runId === first)).toBe(true);
+    expect(byRunId.some((e) => e.objectId === task('MT_Quick').id)).toBe(true);
+    // MT_Other's first run is run 1: asking for runId=1 finds it beside the other tasks' first runs.
+    const ones = await log('?runId=1');
+    expect(ones.map((e) => e.objectName)).toEqual(expect.arrayContaining(['MT_Other', 'MT_Quick']));
+    expect(ones.every((e) => e.runId === 1)).toBe(true);
+  });
+
+  test('bad numbers: 400', async () => {
     expectV2Error(await get('/api/v2/activity/activityLog?rowLimit=0'), 400);
     expectV2Error(await get('/api/v2/activity/activityLog?rowLimit=1001'), 400);
     expectV2Error(await get('/api/v2/activity/activityLog?offset=-1'), 400);

@@ -98,3 +98,23 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe('trailing slash', () => {
+  test('every route answers with a trailing slash as without one (the real v2 API accepts it)', async () => {
+    const v2 = await call(fake.loginUrl, 'POST', '/ma/api/v2/user/login/', { body: { '@type': 'login', ...fake.credentials } });
+    expect(v2.status).toBe(200);
+    expect((await call(fake.loginUrl, 'POST', '/saas/public/core/v3/login/', { body: fake.credentials })).status).toBe(200);
+    const session = v2.body.icSessionId as string;
+    const started = await call(fake.serverUrl, 'POST', '/api/v2/job/', { session, body: { taskName: 'MT_Load', taskType: 'MTT' } });
+    expect(started.status).toBe(200);
+    expect(fake.requests.at(-1)).toMatchObject({ path: '/saas/api/v2/job/', route: 'job', status: 200 });
+    expect((await call(fake.serverUrl, 'GET', '/api/v2/activity/activityMonitor/', { session })).status).toBe(200);
+    expect((await call(fake.serverUrl, 'GET', '/api/v2/activity/activityLog/', { session })).status).toBe(200);
+    const lookup = await call(fake.serverUrl, 'POST', '/public/core/v3/lookup/', { session, body: { objects: [{ path: 'Default/MT_Load', type: 'MTT' }] } });
+    expect(lookup.status).toBe(200);
+    expect((await call(fake.serverUrl, 'POST', '/api/v2/job/stop/', { session, body: { taskName: 'MT_Load', taskType: 'MTT' } })).status).toBe(200);
+    expect((await call(fake.serverUrl, 'POST', '/api/v2/user/logout/', { session })).status).toBe(200);
+    // Two slashes are another path.
+    expect((await call(fake.serverUrl, 'GET', '/api/v2/activity/activityMonitor//', { session })).status).toBe(404);
+  });
+});

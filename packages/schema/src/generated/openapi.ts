@@ -1336,9 +1336,13 @@ export interface operations {
     getActivityLog: {
         parameters: {
             query?: {
-                /** @description Only the runs of this task. Required whenever `runId` is given. */
+                /**
+                 * @description Only the runs of this task. The documentation says it is required whenever `runId` is
+                 *     given, but clients that run against real orgs send `runId` alone; the lenient reading
+                 *     (unconfirmed) is the runs of every task with that `runId`.
+                 */
                 taskId?: string;
-                /** @description Only this run of the task named by `taskId`. */
+                /** @description Only this run of the task named by `taskId` (without `taskId`, of every task). */
                 runId?: number;
                 /** @description Rows to skip. */
                 offset?: number;

@@ -182,7 +182,10 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
   }
 
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest, url: URL | undefined): Promise<void> {
-    const { method, path } = record;
+    const { method } = record;
+    // The real v2 API accepts a trailing slash (POST /saas/api/v2/mttask/), and base URLs configured
+    // with one are common: every route matches with or without it.
+    const path = record.path.length > 1 && record.path.endsWith('/') ? record.path.slice(0, -1) : record.path;
     // A request target that is no URL (e.g. "http://[x") matches no route.
     const candidates = url ? ROUTES.filter((route) => (route.origins ?? POD_ONLY).includes(record.origin) && route.match(path) !== undefined) : [];
     const def = candidates.find((route) => route.method === method);

@@ -2,6 +2,7 @@ import { TASK_TYPES } from '@iics-jobs/schema';
 import { checkMs } from '../checks.js';
 import { ID_CODES, federatedId, type V2IdFactory } from '../ids.js';
 import { resolveIngestionTask } from './ingestion/tasks.js';
+import { checkTaskKeys } from './task-keys.js';
 import type { FakeOutcome, FakeTask, FakeTaskDefinition, FakeTaskType } from './types.js';
 
 export const DEFAULT_DURATION_MS = 30_000;
@@ -75,6 +76,7 @@ export class TaskCatalog {
     if (!(TASK_TYPES as readonly string[]).includes(type)) {
       throw new TypeError(`${where}.type must be one of ${[...TASK_TYPES, 'MI_TASK'].join(', ')}, got ${JSON.stringify(definition.type)}`);
     }
+    checkTaskKeys(definition, type, where);
     const path = definition.path ?? `Default/${name}`;
     if (typeof path !== 'string' || !(path === name || path.endsWith(`/${name}`)) || path.split('/').some((part) => part === '')) {
       throw new TypeError(`${where}.path must be "<project>/<folders>/${name}" ending with the task name, got ${JSON.stringify(path)}`);

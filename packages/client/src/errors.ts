@@ -1,5 +1,6 @@
 import type { FileIngestionStatus } from './ingestion/types.js';
 import type { JobStatus } from './status.js';
+import type { TaskflowStatus } from './taskflows/status.js';
 
 /** Every `code` an {@link IicsError} can carry. Match on these, not on messages or class names. */
 export type IicsErrorCode =
@@ -238,13 +239,13 @@ export class IicsAbortedError extends IicsError {
     Object.defineProperty(this.prototype, 'name', { value: 'IicsAbortedError', configurable: true, writable: true });
   }
   declare readonly taskId?: string;
-  /** A number for v2 jobs; a string for file ingestion jobs (their run ids may exceed 2^53). */
+  /** A number for v2 jobs; a string for taskflow and file ingestion runs (their run ids may exceed 2^53). */
   declare readonly runId?: number | string;
-  declare readonly lastStatus?: JobStatus | FileIngestionStatus;
+  declare readonly lastStatus?: JobStatus | TaskflowStatus | FileIngestionStatus;
 
   constructor(
     message: string,
-    fields: { taskId?: string; runId?: number | string; lastStatus?: JobStatus | FileIngestionStatus; cause?: unknown } = {},
+    fields: { taskId?: string; runId?: number | string; lastStatus?: JobStatus | TaskflowStatus | FileIngestionStatus; cause?: unknown } = {},
   ) {
     super(message, { cause: fields.cause });
     assignDefined(this, fields, ['taskId', 'runId', 'lastStatus']);
@@ -259,17 +260,17 @@ export class IicsWaitTimeoutError extends IicsError {
   static {
     Object.defineProperty(this.prototype, 'name', { value: 'IicsWaitTimeoutError', configurable: true, writable: true });
   }
-  /** The v2 task id; absent for a file ingestion job, which its run id names alone. */
+  /** The v2 task id; absent for a taskflow or file ingestion run, which its run id names alone. */
   declare readonly taskId?: string;
-  /** A number for v2 jobs; a string for file ingestion jobs (their run ids may exceed 2^53). */
+  /** A number for v2 jobs; a string for taskflow and file ingestion runs (their run ids may exceed 2^53). */
   readonly runId: number | string;
   readonly timeoutMs: number;
   /** The last status seen (absent when not even one poll finished in time). */
-  declare readonly lastStatus?: JobStatus | FileIngestionStatus;
+  declare readonly lastStatus?: JobStatus | TaskflowStatus | FileIngestionStatus;
 
   constructor(
     message: string,
-    fields: { taskId?: string; runId: number | string; timeoutMs: number; lastStatus?: JobStatus | FileIngestionStatus },
+    fields: { taskId?: string; runId: number | string; timeoutMs: number; lastStatus?: JobStatus | TaskflowStatus | FileIngestionStatus },
   ) {
     super(message);
     this.runId = fields.runId;

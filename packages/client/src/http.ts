@@ -4,7 +4,7 @@ import { channels, traced } from './diagnostics.js';
 import type { Secrets } from './secrets.js';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: URL;
   headers?: Record<string, string>;
   /** Sent as JSON. */

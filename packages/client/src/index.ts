@@ -1,4 +1,4 @@
-export { createIicsClient, type IicsClient, type IicsFileIngestionApi, type IicsJobsApi, type IicsTasksApi } from './client.js';
+export { createIicsClient, type IicsClient, type IicsFileIngestionApi, type IicsJobsApi, type IicsTaskflowsApi, type IicsTasksApi } from './client.js';
 export { FILE_INGESTION_PARAMETERS } from './ingestion/parameters.js';
 export { stateFromJobStatus } from './ingestion/status.js';
 export type {
@@ -13,6 +13,10 @@ export type {
   FileIngestionWaitOptions,
   StartedFileIngestion,
 } from './ingestion/types.js';
+export type { StartTaskflowRequest } from './taskflows/checks.js';
+export type { TaskflowAuth } from './taskflows/options.js';
+export type { TaskflowState, TaskflowStatus, TaskflowStep } from './taskflows/status.js';
+export type { ResumeOptions, StartedTaskflow, TaskflowWaitOptions, TerminateResult } from './taskflows/taskflows.js';
 export {
   CLIENT_VERSION,
   DEFAULT_RETRY,

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
 import { IicsInvalidArgumentError } from './errors.js';
+import type { TaskflowAuth } from './taskflows/options.js';
 
 export type ApiVersion = 'v2' | 'v3';
 
@@ -46,6 +47,10 @@ export interface IicsClientOptions {
   /** The User-Agent header. Default `iics-jobs-client/<version> node/<version>`. */
   userAgent?: string;
   logger?: IicsLogger;
+  /** Where advanced taskflows are served (a CAI host, from the taskflow's Properties Detail). Default: the POD host, serverUrl without /saas. */
+  taskflowBaseUrl?: string;
+  /** How taskflow calls authenticate. Default: the session, in the INFA-SESSION-ID header. */
+  taskflowAuth?: TaskflowAuth;
 }
 
 export interface ResolvedOptions {
@@ -73,7 +78,7 @@ function readOwnVersion(): string {
   return typeof version === 'string' && version !== '' ? version : 'unknown';
 }
 
-export const KNOWN_OPTIONS = ['loginUrl', 'username', 'password', 'apiVersion', 'dispatcher', 'timeouts', 'retry', 'userAgent', 'logger'];
+export const KNOWN_OPTIONS = ['loginUrl', 'username', 'password', 'apiVersion', 'dispatcher', 'timeouts', 'retry', 'userAgent', 'logger', 'taskflowBaseUrl', 'taskflowAuth'];
 /** The largest `timeouts.*` value (one day). */
 export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 

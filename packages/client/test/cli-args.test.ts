@@ -60,7 +60,8 @@ describe('command line', () => {
 
   test.each([
     [['run', '--task-name', 'X'], '--task-type is required'],
-    [['run', '--task-name', 'X', '--task-type', 'TASKFLOW'], 'must be one of DMASK, DRS, DSS, MTT, PCS, WORKFLOW'],
+    [['run', '--task-name', 'X', '--task-type', 'BOGUS'], 'must be one of DMASK, DRS, DSS, MTT, PCS, WORKFLOW'],
+    [['run', '--task-name', 'X', '--task-type', 'TASKFLOW'], 'names the taskflow with --api-name (not --task-name)'],
     [['run', '--task-type', 'MTT'], 'Name the task'],
     [['run', '--task-name', 'X', '--task-id', 'Y', '--task-type', 'MTT'], 'one way only'],
     [['run', '--task-name', 'X', '--task-type', 'MTT', '--timeout', 'forever'], '--timeout must be a duration'],

@@ -120,7 +120,7 @@ describe('iics-job run', () => {
 describe('usage', () => {
   test('a task type outside TASK_TYPES → exit 64 with a short help on stderr, nothing sent', async () => {
     const server = await fake();
-    const result = await runBin(['run', '--task-name', 'MT_Load', '--task-type', 'TASKFLOW'], envFor(server));
+    const result = await runBin(['run', '--task-name', 'MT_Load', '--task-type', 'BOGUS'], envFor(server));
     expect(result.code).toBe(64);
     expect(result.stderr).toContain('--task-type must be one of DMASK, DRS, DSS, MTT, PCS, WORKFLOW');
     expect(result.stderr).toContain('Usage: iics-job');

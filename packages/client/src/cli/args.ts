@@ -41,6 +41,9 @@ export function parseArguments(argv: readonly string[]): ParsedCommandLine {
       '\nFile ingestion (its own parser, see file-ingestion-args.ts):\n' +
         '  logs      download the log files of a file ingestion job (MI_TASK)\n' +
         '  File ingestion and replication tasks: "iics-job run --task-type MI_TASK --help".\n' +
+        '\nAdvanced taskflows (their own parser, see taskflow-args.ts):\n' +
+        '  run --task-type TASKFLOW --api-name NAME [--input key=value ...]; status|stop --task-type TASKFLOW --run-id R\n' +
+        '  resume    resume a suspended taskflow run: "iics-job resume --help".\n' +
         '\nRun "iics-job <command> --help" for a command\'s options.',
     );
   // Settings above are copied into each command as it is added, so they come first.

@@ -8,6 +8,8 @@ import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import { Reporter, type CliStream } from './output.js';
 import { isFileIngestionCommand, parseFileIngestionCommand } from './file-ingestion-args.js';
 import { runFileIngestionCommand } from './file-ingestion.js';
+import { isTaskflowCommand, parseTaskflowCommand, TASKFLOW_HELP, TaskflowUsageError } from './taskflow-args.js';
+import { runTaskflowCli } from './taskflow.js';
 
 export interface CliIo {
   env?: Record<string, string | undefined>;
@@ -27,6 +29,9 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
 
   // File ingestion (MI_TASK) and `logs` have their own parser for now (file-ingestion-args.ts).
   if (isFileIngestionCommand(argv)) return fileIngestionMain(argv, { env, stdout, stderr, ...(io.signal ? { signal: io.signal } : {}), dispatcher: io.dispatcher });
+
+  // Advanced taskflows (--task-type TASKFLOW, --api-name, resume) have their own parser too (taskflow-args.ts).
+  if (isTaskflowCommand(argv[0], argv.slice(1))) return taskflowMain(argv, { env, stdout, stderr, ...(io.signal ? { signal: io.signal } : {}), dispatcher: io.dispatcher });
 
   let parsed: ParsedCommandLine;
   try {
@@ -138,4 +143,32 @@ async function fileIngestionMain(
     makeClient: (common) => clientFromEnv(io.env, common.requestTimeoutMs, common.verbose ? stderrLogger(io.stderr) : undefined, io.dispatcher),
     usage: (error) => usage(io.stderr, error),
   });
+}
+
+/** `run|status|stop --task-type TASKFLOW` and `resume`: parsed and run on their own (see taskflow.ts). */
+async function taskflowMain(
+  argv: readonly string[],
+  io: { env: Record<string, string | undefined>; stdout: CliStream; stderr: CliStream; signal?: AbortSignal; dispatcher: Dispatcher | undefined },
+): Promise<number> {
+  let cli;
+  try {
+    cli = parseTaskflowCommand(argv[0] as 'run' | 'status' | 'stop' | 'resume', argv.slice(1));
+  } catch (error) {
+    return usage(io.stderr, error instanceof TaskflowUsageError ? new UsageError(error.message) : error);
+  }
+  if (cli === 'help') {
+    io.stdout.write(TASKFLOW_HELP);
+    return EXIT.SUCCESS;
+  }
+  let client: IicsClient;
+  try {
+    client = clientFromEnv(io.env, cli.requestTimeoutMs, cli.verbose ? stderrLogger(io.stderr) : undefined, io.dispatcher);
+  } catch (error) {
+    return usage(io.stderr, error);
+  }
+  try {
+    return await runTaskflowCli(client, cli, { stdout: io.stdout, stderr: io.stderr, ...(io.signal ? { signal: io.signal } : {}) });
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }

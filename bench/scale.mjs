@@ -132,7 +132,7 @@ export async function runScaleBench({ quick = false, log = () => {} } = {}) {
       `(${s.jobs} jobs: ${median(ours.map((x) => x.deliveries))} deliveries, the bare receiver ran its handler ${median(bare.map((x) => x.handlerCalls))} times` +
       `${big ? `; ${s.bigJobs} jobs: ${big.deliveries} deliveries in ${(big.wallMs / 1000).toFixed(1)} s` : ''})`
     : `benchmark 4 check: NOT exactly once: ${problems.join('; ')}`;
-  log(`  4 check: ${check}`);
+  log(`  ${check}`);
   const rows = [
     row('4', `scale: ${s.jobs} jobs to callback, wall s, ours receiver / bare express.json()`, wall.ours / 1000, wall.bare / 1000, 's', undefined, undefined, {
       met: exactlyOnce,

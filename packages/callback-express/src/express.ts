@@ -122,10 +122,13 @@ function readStream(req: IncomingMessage, limit: number, timeoutMs: number): Pro
 
 function send(res: ServerResponse, response: CallbackHttpResponse): void {
   if (res.headersSent || res.writableEnded || res.destroyed) return;
-  res.statusCode = response.status;
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(response.body));
+  const body = JSON.stringify(response.body);
+  // One writeHead with every header, rather than a setHeader each: Node stores them straight into
+  // the head it writes. The length is given because a head written before the body cannot know it.
+  const headers: Record<string, string | number> = { ...response.headers, 'content-length': Buffer.byteLength(body) };
+  if (headers['content-type'] === undefined && !res.hasHeader('content-type')) headers['content-type'] = 'application/json; charset=utf-8';
+  res.writeHead(response.status, headers);
+  res.end(body);
 }
 
 export interface CallbackErrorHandlerOptions {

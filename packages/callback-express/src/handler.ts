@@ -22,6 +22,7 @@ import {
   resolveOptions,
 } from './options.js';
 import { createSecretChecker, SECRET_HEADER, splitTarget } from './secret.js';
+import { syncStoreOf } from './store/memory.js';
 import type { ClaimResult } from './store/types.js';
 import { delay, StoreTimeoutError, withTimeout } from './timeout.js';
 
@@ -84,6 +85,9 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
   const ipAllowed = o.allowedIps ? createIpAllowList(o.allowedIps) : undefined;
   if (!checkSecret && !ipAllowed) warnUnauthenticated(o.logger ? logger : undefined);
   const pending = new Set<Promise<unknown>>();
+  // A MemoryStore is called directly: no store timeout can apply to a map in this process.
+  const sync = syncStoreOf(o.store);
+  const renewEveryMs = Math.max(1, Math.floor(o.leaseMs / 3));
 
   const track = (promise: Promise<unknown>): void => {
     const settled = promise.then(
@@ -156,6 +160,46 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     return 'failed';
   };
 
+  /**
+   * `persist` for a store write, called directly on a MemoryStore (`syncWrite`); a write that throws
+   * there goes the store's own way, with its retries in the background.
+   */
+  const persistWrite = (
+    what: string,
+    key: string,
+    syncWrite: (store: NonNullable<typeof sync>) => boolean,
+    write: () => Promise<boolean>,
+  ): Promise<'ok' | 'refused' | 'failed'> | 'ok' | 'refused' | 'failed' => {
+    if (sync) {
+      try {
+        return syncWrite(sync) ? 'ok' : 'refused';
+      } catch {
+        // Logged and retried by persist below.
+      }
+    }
+    return persist(what, key, write);
+  };
+
+  /** The claim through the store's promise, bounded by storeTimeoutMs: the claim, or the 503 to answer. */
+  const claimWithTimeout = async (key: string, token: string, log: Record<string, unknown>): Promise<ClaimResult | CallbackHttpResponse> => {
+    const claiming = o.store.claim(key, token, o.leaseMs);
+    try {
+      return await withTimeout(claiming, o.storeTimeoutMs, "the store's claim");
+    } catch (error) {
+      if (error instanceof StoreTimeoutError) {
+        // The claim may still land once the store answers; hand it straight back so it blocks no retry.
+        claiming.then(
+          (late) => {
+            if (late === 'claimed') track(persist('release', key, () => o.store.release(key, token)));
+          },
+          () => undefined,
+        );
+      }
+      logger.error({ ...log, ...errorFields(error) }, 'IICS callback store unavailable; answered 503 so IICS retries');
+      return fail(503, 'store_unavailable', 'the receiver cannot reach its store; retry later');
+    }
+  };
+
   const processCallback = async (
     callback: CallbackUrlResponse,
     info: CallbackRequestInfo,
@@ -175,22 +219,18 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     const context: CallbackContext = { key, receivedAt: new Date(receivedAt), request: info };
     const token = randomUUID();
 
-    const claiming = o.store.claim(key, token, o.leaseMs);
     let claim: ClaimResult;
-    try {
-      claim = await withTimeout(claiming, o.storeTimeoutMs, "the store's claim");
-    } catch (error) {
-      if (error instanceof StoreTimeoutError) {
-        // The claim may still land once the store answers; hand it straight back so it blocks no retry.
-        claiming.then(
-          (late) => {
-            if (late === 'claimed') track(persist('release', key, () => o.store.release(key, token)));
-          },
-          () => undefined,
-        );
+    if (sync) {
+      try {
+        claim = sync.claim(key, token, o.leaseMs);
+      } catch (error) {
+        logger.error({ ...log, ...errorFields(error) }, 'IICS callback store unavailable; answered 503 so IICS retries');
+        return fail(503, 'store_unavailable', 'the receiver cannot reach its store; retry later');
       }
-      logger.error({ ...log, ...errorFields(error) }, 'IICS callback store unavailable; answered 503 so IICS retries');
-      return fail(503, 'store_unavailable', 'the receiver cannot reach its store; retry later');
+    } else {
+      const claimed = await claimWithTimeout(key, token, log);
+      if (typeof claimed !== 'string') return claimed;
+      claim = claimed;
     }
 
     if (claim === 'done') {
@@ -206,15 +246,32 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
       return fail(409, 'in_progress', 'this callback is being processed; retry later');
     }
 
+    // The lease is renewed every leaseMs / 3 while the handler runs. With the defaults that is long
+    // after handlerTimeoutMs, so the renewal timer is only started for a handler still running then
+    // (or at once when leaseMs / 3 comes first): a handler that settles in time costs no timer for it.
     const extend = o.store.extend?.bind(o.store);
-    const renewal = extend
-      ? setInterval(() => {
+    const renew = extend
+      ? (): void => {
           withTimeout(extend(key, token, o.leaseMs), o.storeTimeoutMs, "the store's extend").catch((error: unknown) =>
             logger.warn({ ...log, ...errorFields(error) }, 'IICS callback lease renewal failed'),
           );
-        }, Math.max(1, Math.floor(o.leaseMs / 3)))
+        }
       : undefined;
-    renewal?.unref();
+    let renewal: NodeJS.Timeout | undefined;
+    let settled = false;
+    const startRenewal = (firstInMs: number): void => {
+      if (!renew || settled || renewal) return;
+      renewal = setTimeout(() => {
+        renew();
+        if (!settled) renewal = setInterval(renew, renewEveryMs).unref();
+      }, Math.max(0, firstInMs)).unref();
+    };
+    const stopRenewal = (): void => {
+      settled = true;
+      clearTimeout(renewal);
+    };
+    const answerByMs = Math.max(0, receivedAt + o.handlerTimeoutMs - Date.now());
+    if (renewEveryMs <= answerByMs) startRenewal(renewEveryMs);
 
     const startedAt = Date.now();
     const running = traced(
@@ -224,9 +281,9 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     );
     const outcome = running.then(
       async () => {
-        clearInterval(renewal);
+        stopRenewal();
         if (o.hub) track(publishCompletion(o.hub, callback, logger, o.leaseMs));
-        const recorded = await persist('markDone', key, () => o.store.markDone(key, token, o.doneTtlMs));
+        const recorded = await persistWrite('markDone', key, (s) => s.markDone(key, token, o.doneTtlMs), () => o.store.markDone(key, token, o.doneTtlMs));
         logger.info({ ...log, durationMs: Date.now() - startedAt }, 'IICS callback processed');
         if (recorded === 'refused') {
           logger.warn(log, 'IICS callback handler outlived its lease and another delivery claimed the callback; raise leaseMs');
@@ -234,9 +291,9 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
         return 'processed' as const;
       },
       async (error: unknown) => {
-        clearInterval(renewal);
+        stopRenewal();
         logger.error({ ...log, ...errorFields(error) }, 'IICS callback handler failed; released for a retry');
-        await persist('release', key, () => o.store.release(key, token));
+        await persistWrite('release', key, (s) => s.release(key, token), () => o.store.release(key, token));
         return 'failed' as const;
       },
     );
@@ -244,10 +301,12 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
 
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), Math.max(0, receivedAt + o.handlerTimeoutMs - Date.now()));
+      timer = setTimeout(() => resolve('timeout'), answerByMs);
     });
     const first = await Promise.race([outcome, timedOut]);
     clearTimeout(timer);
+    // Still running: from now on its lease needs renewing (no-op if that already started or it settled).
+    if (first === 'timeout') startRenewal(renewEveryMs - (Date.now() - startedAt));
 
     if (first === 'processed') return answer(200, { status: 'processed', key });
     if (first === 'failed') return fail(500, 'handler_failed', 'the callback handler failed; retry later');

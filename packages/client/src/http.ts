@@ -187,21 +187,29 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-async function readBody(body: Dispatcher.ResponseData['body'], operation: string, status: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      throw new IicsInvalidResponseError(`${operation} answered more than ${MAX_BODY_BYTES} bytes; refused.`, {
-        operation,
-        status,
-        issues: [{ path: '', message: 'the answer is too large' }],
-      });
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
+function readBody(body: Dispatcher.ResponseData['body'], operation: string, status: number): Promise<Buffer> {
+  // Plain 'data' events rather than `for await`: the async iterator costs a promise per chunk, which
+  // showed in the time of every call (an answer is usually one chunk).
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer | string) => {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buf.length;
+      if (size > MAX_BODY_BYTES) {
+        body.destroy();
+        reject(
+          new IicsInvalidResponseError(`${operation} answered more than ${MAX_BODY_BYTES} bytes; refused.`, {
+            operation,
+            status,
+            issues: [{ path: '', message: 'the answer is too large' }],
+          }),
+        );
+        return;
+      }
+      chunks.push(buf);
+    });
+    body.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    body.on('error', reject);
+  });
 }

@@ -17,7 +17,7 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: Parse
  * maps (v3 login `groups` by group name, `sessionVariables`, `logEntryItemAttrs`) may use the others.
  */
 export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
-/** Keys refused anywhere in an answer of IICS. */
+/** Keys refused anywhere in an answer of IICS. (`isForbiddenReceived`/`isForbiddenResponse` below spell both lists out.) */
 export const FORBIDDEN_RESPONSE_KEYS: readonly string[] = ['__proto__'];
 
 /** `received`: a body a server receives (request, callback); `response`: an answer of IICS. */
@@ -37,9 +37,13 @@ const MAX_ISSUES = 20;
 export function createParser<T>(schema: TSchema, name: string, kind: ParserKind = 'received'): (input: unknown) => ParseResult<T> {
   let compiled: TypeCheck<TSchema> | undefined;
   const forbidden = FORBIDDEN[kind];
+  const clean = kind === 'received' ? cleanReceived : cleanResponse;
   return function parse(input: unknown): ParseResult<T> {
-    const structural = checkStructure(input, forbidden);
-    if (structural) return { ok: false, errors: [structural] };
+    // The quick pass answers "nothing refused"; only a refused input is walked again for its path.
+    if (!clean(input)) {
+      const structural = checkStructure(input, forbidden);
+      if (structural) return { ok: false, errors: [structural] };
+    }
     compiled ??= TypeCompiler.Compile(schema);
     if (compiled.Check(input)) return { ok: true, value: input as T };
     return { ok: false, errors: collectIssues(compiled, input, name) };
@@ -51,8 +55,53 @@ export function formatIssues(errors: readonly ParseIssue[]): string {
   return errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; ');
 }
 
-// Walks every key once. The path of a key is only spelled out for the one that is refused, so a
-// valid input costs no string building (this guard runs on every parse).
+// The guard runs on every parse, so it has a quick pass that only says whether anything may be
+// refused (no path kept, no allocation); only then does the walk below run, which decides and names
+// the refused key's path.
+//
+// The quick pass reads objects with for-in, which V8 runs from the object's enum cache without
+// building a key array (Object.keys and a keyed load per key cost about 4 times as much: half the
+// time of a parse). for-in visits every own enumerable key, the keys the walk checks, and also any
+// inherited enumerable key (none, unless something polluted Object.prototype): a superset. So when
+// the quick pass finds nothing, the walk would have found nothing; when it finds something, the
+// walk decides exactly as before.
+function cleanReceived(input: unknown): boolean {
+  return input === null || typeof input !== 'object' || quickVisit(input, 0, isForbiddenReceived);
+}
+
+function cleanResponse(input: unknown): boolean {
+  return input === null || typeof input !== 'object' || quickVisit(input, 0, isForbiddenResponse);
+}
+
+// Forbidden keys are compared directly: keys from JSON.parse are internalized strings, so these are
+// pointer comparisons, cheaper than hashing each key for a Set.
+function isForbiddenReceived(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}
+
+function isForbiddenResponse(key: string): boolean {
+  return key === '__proto__';
+}
+
+function quickVisit(value: object, depth: number, forbidden: (key: string) => boolean): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === 'object' && !quickVisit(item, depth + 1, forbidden)) return false;
+    }
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (forbidden(key)) return false;
+    const child = record[key];
+    if (child !== null && typeof child === 'object' && !quickVisit(child, depth + 1, forbidden)) return false;
+  }
+  return true;
+}
+
+// Walks every key once and names the path of the first refused key (or of the nesting too deep).
 function checkStructure(input: unknown, forbidden: ReadonlySet<string>): ParseIssue | undefined {
   const trail: Array<string | number> = [];
   return visit(input, trail, 0, forbidden);

@@ -174,6 +174,25 @@ describe('no prototype pollution', () => {
     expect(({} as Record<string, unknown>)['x']).toBeUndefined();
   });
 
+  test('only own keys decide, even with an enumerable key on a prototype (the guard reads objects with for-in)', () => {
+    const valid = { objectId: 'a', runId: 1, status: 'COMPLETED' };
+    // An inherited enumerable forbidden key, on an ordinary prototype: not the input's own key, accepted as before.
+    const inherited = Object.assign(Object.create({ constructor: { prototype: 1 }, extra: { __proto__: null, prototype: 1 } }), valid);
+    expect(parseCallbackUrlResponse(inherited).ok).toBe(true);
+    // Object.prototype itself polluted with an enumerable key holding a forbidden one: a valid input is still
+    // accepted, and an own forbidden key still refused with its path.
+    const proto = Object.prototype as Record<string, unknown>;
+    Object.defineProperty(proto, 'pollutedForTest', { value: { constructor: 1 }, enumerable: true, configurable: true, writable: true });
+    try {
+      expect(parseCallbackUrlResponse({ ...valid }).ok).toBe(true);
+      const bad = JSON.parse('{"objectId":"a","runId":1,"status":"COMPLETED","extra":{"prototype":1}}');
+      expect(issuesOf(parseCallbackUrlResponse(bad))[0]).toEqual({ path: '/extra/prototype', message: 'the key "prototype" is not allowed' });
+    } finally {
+      delete proto['pollutedForTest'];
+    }
+    expect(parseCallbackUrlResponse(JSON.parse('{"objectId":"a","runId":1,"status":"COMPLETED","x":[{"y":{"__proto__":2}}]}')).ok).toBe(false);
+  });
+
   test('absurdly deep nesting is refused without a stack overflow', () => {
     let deep: Record<string, unknown> = { ...real.realLogEntry, entries: [] };
     for (let i = 0; i < 10_000; i++) deep = { id: String(i), runId: 1, state: 1, entries: [deep] };

@@ -22,6 +22,28 @@ export class MemoryStoreFullError extends Error {
   readonly code = 'MEMORY_STORE_FULL';
 }
 
+/** A store's claim, release and markDone answered at once, without a promise. */
+export interface SyncStore {
+  claim(key: string, token: string, leaseMs: number): ClaimResult;
+  release(key: string, token: string): boolean;
+  markDone(key: string, token: string, ttlMs: number): boolean;
+}
+
+let syncOf: (store: MemoryStore) => SyncStore;
+
+/**
+ * The synchronous calls of a MemoryStore, for the receiver (not exported from the package): a map in
+ * this process needs no store timeout, and skipping the promise and the timer each store call gets
+ * is a good part of the receiver's time per request. Undefined for any other store, and for a
+ * MemoryStore subclass or instance whose methods were replaced, so that those are called as written.
+ */
+export function syncStoreOf(store: CallbackStore): SyncStore | undefined {
+  if (!(store instanceof MemoryStore)) return undefined;
+  const proto = MemoryStore.prototype;
+  if (store.claim !== proto.claim || store.release !== proto.release || store.markDone !== proto.markDone) return undefined;
+  return syncOf(store);
+}
+
 /**
  * The default store: a bounded LRU map with a TTL per key, for a receiver that runs as one process.
  * It forgets everything on restart, and replicas do not share it: use `RedisStore` for those.
@@ -55,38 +77,23 @@ export class MemoryStore implements CallbackStore {
   }
 
   claim(key: string, token: string, leaseMs: number): Promise<ClaimResult> {
-    const entry = this.#live(key, true);
-    if (entry) {
-      if (entry.state === 'done') return Promise.resolve('done');
-      return Promise.resolve(entry.token === token ? 'claimed' : 'in-flight');
-    }
     try {
-      this.#insert(key, { state: 'claimed', token, expiresAt: this.#now() + leaseMs });
+      return Promise.resolve(this.#claim(key, token, leaseMs));
     } catch (error) {
       return Promise.reject(error);
     }
-    return Promise.resolve('claimed');
   }
 
   release(key: string, token: string): Promise<boolean> {
-    const entry = this.#live(key, false);
-    if (!entry) return Promise.resolve(true);
-    if (entry.state !== 'claimed' || entry.token !== token) return Promise.resolve(false);
-    this.#entries.delete(key);
-    return Promise.resolve(true);
+    return Promise.resolve(this.#release(key, token));
   }
 
   markDone(key: string, token: string, ttlMs: number): Promise<boolean> {
-    const entry = this.#live(key, false);
-    if (entry?.state === 'done') return Promise.resolve(true);
-    if (entry && entry.token !== token) return Promise.resolve(false);
     try {
-      this.#entries.delete(key);
-      this.#insert(key, { state: 'done', token: NO_TOKEN, expiresAt: this.#now() + ttlMs });
+      return Promise.resolve(this.#markDone(key, token, ttlMs));
     } catch (error) {
       return Promise.reject(error);
     }
-    return Promise.resolve(true);
   }
 
   extend(key: string, token: string, leaseMs: number): Promise<boolean> {
@@ -94,6 +101,42 @@ export class MemoryStore implements CallbackStore {
     if (!entry || entry.state !== 'claimed' || entry.token !== token) return Promise.resolve(false);
     entry.expiresAt = this.#now() + leaseMs;
     return Promise.resolve(true);
+  }
+
+  // The synchronous cores, which the receiver calls directly (see `syncStoreOf`).
+  #claim(key: string, token: string, leaseMs: number): ClaimResult {
+    const entry = this.#live(key, true);
+    if (entry) {
+      if (entry.state === 'done') return 'done';
+      return entry.token === token ? 'claimed' : 'in-flight';
+    }
+    this.#insert(key, { state: 'claimed', token, expiresAt: this.#now() + leaseMs });
+    return 'claimed';
+  }
+
+  #release(key: string, token: string): boolean {
+    const entry = this.#live(key, false);
+    if (!entry) return true;
+    if (entry.state !== 'claimed' || entry.token !== token) return false;
+    this.#entries.delete(key);
+    return true;
+  }
+
+  #markDone(key: string, token: string, ttlMs: number): boolean {
+    const entry = this.#live(key, false);
+    if (entry?.state === 'done') return true;
+    if (entry && entry.token !== token) return false;
+    this.#entries.delete(key);
+    this.#insert(key, { state: 'done', token: NO_TOKEN, expiresAt: this.#now() + ttlMs });
+    return true;
+  }
+
+  static {
+    syncOf = (store) => ({
+      claim: (key, token, leaseMs) => store.#claim(key, token, leaseMs),
+      release: (key, token) => store.#release(key, token),
+      markDone: (key, token, ttlMs) => store.#markDone(key, token, ttlMs),
+    });
   }
 
   #live(key: string, touch: boolean): Entry | undefined {

@@ -1,0 +1,69 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createIicsClient, IicsInvalidResponseError } from '../src/index.js';
+
+// The answer body is read from undici's stream with 'data' events: a body past the limit is refused
+// and its connection dropped; one split in many chunks (a multi-byte character across two) is whole.
+const servers: http.Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })));
+});
+
+async function serve(handler: http.RequestListener): Promise<string> {
+  const server = http.createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('reading an answer', () => {
+  test('an answer larger than 32 MB is refused with IicsInvalidResponseError, not buffered whole', async () => {
+    let written = 0;
+    const loginUrl = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      const pump = (): void => {
+        while (written < 64 * 1024 * 1024) {
+          written += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      res.on('error', () => undefined);
+      pump();
+    });
+    const client = createIicsClient({ loginUrl, username: 'u', password: 'p' });
+    try {
+      const error = await client.jobs.status({ taskId: 't', runId: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(IicsInvalidResponseError);
+      expect((error as Error).message).toMatch(/answered more than 33554432 bytes/);
+      expect(written).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('an answer in many small chunks, one splitting a multi-byte character, is read whole', async () => {
+    const text = JSON.stringify({ '@type': 'error', code: 'AUTH_01', description: 'Ungültige Anmeldedaten: é€', statusCode: 401 });
+    const bytes = Buffer.from(text, 'utf8');
+    const loginUrl = await serve(async (_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      for (let i = 0; i < bytes.length; i += 7) {
+        res.write(bytes.subarray(i, i + 7));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      res.end();
+    });
+    const client = createIicsClient({ loginUrl, username: 'u', password: 'p' });
+    try {
+      const error = await client.jobs.status({ taskId: 't', runId: 1 }).catch((e: unknown) => e);
+      expect((error as Error).message).toContain('Ungültige Anmeldedaten: é€');
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -162,8 +162,13 @@ export class Jobs {
   }
 
   /** @internal `notListed`: what a run in neither list is taken to be (QUEUED before it was seen, RUNNING after). */
-  async statusWith(ref: JobRef, options: StatusOptions & { notListed: 'QUEUED' | 'RUNNING' }): Promise<JobStatus> {
+  async statusWith(ref: JobRef, options: StatusOptions & { notListed: 'QUEUED' | 'RUNNING'; ended?: boolean }): Promise<JobStatus> {
     const signal = options.signal ? { signal: options.signal } : {};
+    // A run known to have ended (its callback came) is looked up in the log first: one request, not two.
+    if (options.ended) {
+      const logged = findLogEntry(await this.#activityLog(ref, signal), ref);
+      if (logged) return statusFromLog(ref, logged);
+    }
     const monitor = await this.#api.call({
       method: 'GET',
       family: 'v2',
@@ -179,7 +184,13 @@ export class Jobs {
     // A run the monitor calls COMPLETED or FAILED may already be logged, with the final state.
     if (fromMonitor && !/^(COMPLETED|FAILED)$/i.test(running!.executionState)) return fromMonitor;
 
-    const log = await this.#api.call({
+    const ended = findLogEntry(await this.#activityLog(ref, signal), ref);
+    if (ended) return statusFromLog(ref, ended);
+    return fromMonitor ?? statusNotListed(ref, options.notListed);
+  }
+
+  #activityLog(ref: JobRef, signal: { signal?: AbortSignal }) {
+    return this.#api.call({
       method: 'GET',
       family: 'v2',
       path: '/api/v2/activity/activityLog',
@@ -189,9 +200,6 @@ export class Jobs {
       schemaName: 'ActivityLogEntry[]',
       ...signal,
     });
-    const ended = findLogEntry(log, ref);
-    if (ended) return statusFromLog(ref, ended);
-    return fromMonitor ?? statusNotListed(ref, options.notListed);
   }
 
   /** Polls until the run ends; IICS_WAIT_TIMEOUT (with the last status) when `timeoutMs` passes first. */

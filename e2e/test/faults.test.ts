@@ -212,6 +212,7 @@ describe('the client against a failing IICS', () => {
     await server.waitForCallbacks();
     expect(final.state).toBe('SUCCESS');
     const faults = countFaults(server);
+    console.log('DBG', updates, JSON.stringify(server.requests.map((r) => `${r.route}:${r.status ?? (r.dropped ? 'drop' : r.aborted ? 'abort' : '?')}`)));
     expect(server.requests.filter((r) => r.dropped).length).toBeGreaterThanOrEqual(5);
     expect(server.requests.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(3);
     expect(faults).toBeGreaterThanOrEqual(20);

@@ -9,13 +9,15 @@ import { createRequestPrinter } from './request-printer.js';
 /** Requests and runs a long-lived fake keeps for inspection; the oldest go first. */
 const DEFAULT_MAX_RECORDED = 10_000;
 
-const USAGE = `Usage: iics-fake [--port 4010] [--host 127.0.0.1] [--tasks tasks.json] [--time-scale 1]
+const USAGE = `Usage: iics-fake [--port 4010] [--pod-port 0] [--host 127.0.0.1] [--tasks tasks.json] [--time-scale 1]
                  [--session-idle-ms 1800000] [--log-gap-ms 0] [--login-failure-status 403]
                  [--max-recorded 10000] [--json] [--verbose]
 
 Runs a fake IICS (Informatica Intelligent Cloud Services) job API until SIGINT or SIGTERM.
 
-  --port N                 port to listen on (default 4010; 0 picks a free one)
+  --port N                 port of the login host (default 4010; 0 picks a free one)
+  --pod-port N             port of the POD host that login returns as serverUrl / baseApiUrl
+                           (default 0: a free one; every resource but login is only there)
   --host ADDR              address to listen on (default 127.0.0.1)
   --tasks FILE             JSON file: an array of task definitions, or { "tasks": [...], "users": [...] }
   --time-scale X           real ms per fake ms (default 1; 0.01 runs jobs 100 times as fast)
@@ -33,6 +35,7 @@ class UsageError extends Error {}
 
 interface CliConfig {
   port: number;
+  podPort: number;
   host: string;
   tasks?: Array<FakeTaskDefinition | FakeTaskflowDefinition>;
   users?: FakeUser[];
@@ -52,6 +55,7 @@ async function readConfig(argv: string[]): Promise<CliConfig | 'help'> {
       args: argv,
       options: {
         port: { type: 'string' },
+        'pod-port': { type: 'string' },
         host: { type: 'string' },
         tasks: { type: 'string' },
         'time-scale': { type: 'string' },
@@ -73,6 +77,7 @@ async function readConfig(argv: string[]): Promise<CliConfig | 'help'> {
   if (values.help) return 'help';
   const config: CliConfig = {
     port: integer(values.port ?? '4010', '--port', 0, 65535),
+    podPort: integer(values['pod-port'] ?? '0', '--pod-port', 0, 65535),
     host: values.host ?? '127.0.0.1',
     timeScale: number(values['time-scale'] ?? '1', '--time-scale'),
     maxRecorded: integer(values['max-recorded'] ?? String(DEFAULT_MAX_RECORDED), '--max-recorded', 0, Number.MAX_SAFE_INTEGER),
@@ -135,13 +140,13 @@ function describe(fake: FakeIics, json: boolean): string {
   const tasks = fake.tasks.map((t) => ({ name: t.name, type: t.type, id: t.id, federatedId: t.federatedId, path: t.path }));
   const taskflows = fake.taskflows.map((t) => ({ apiName: t.apiName, name: t.name, location: t.location }));
   if (json) {
-    return JSON.stringify({ loginUrl: fake.loginUrl, serverUrl: fake.serverUrl, username: fake.credentials.username, password: fake.credentials.password, tasks, taskflows });
+    return JSON.stringify({ loginUrl: fake.loginUrl, serverUrl: fake.serverUrl, baseApiUrl: fake.baseApiUrl, username: fake.credentials.username, password: fake.credentials.password, tasks, taskflows });
   }
   const width = Math.max(...tasks.map((t) => t.name.length));
   return [
     `iics-fake: a fake IICS is listening (time scale ${fake.clock.timeScale})`,
     `  login URL:  ${fake.loginUrl}`,
-    `  server URL: ${fake.serverUrl}`,
+    `  server URL: ${fake.serverUrl}  (the POD host: serverUrl and baseApiUrl)`,
     `  username:   ${fake.credentials.username}`,
     // These are the fake's own test credentials, printed so that a non-Node test can log in.
     `  password:   ${fake.credentials.password}`,
@@ -172,6 +177,7 @@ async function main(): Promise<number> {
   try {
     fake = await startFakeIics({
       port: config.port,
+      podPort: config.podPort,
       host: config.host,
       timeScale: config.timeScale,
       maxRecorded: config.maxRecorded,

@@ -77,7 +77,10 @@ describe('iics-fake CLI', () => {
     const out = fake.stdout();
     const loginUrl = field(out, 'login URL');
     expect(loginUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(field(out, 'server URL')).toBe(`${loginUrl}/saas`);
+    const serverUrl = field(out, 'server URL');
+    // The POD host is its own listener, as in a real org.
+    expect(serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/saas$/);
+    expect(new URL(serverUrl).origin).not.toBe(loginUrl);
     const username = field(out, 'username');
     const password = field(out, 'password');
     expect(out).toMatch(/MT_Load\s+MTT\s+id [0-9A-Z]{20}\s+federatedId [0-9A-Za-z]{22}\s+Default\/MT_Load/);
@@ -85,6 +88,7 @@ describe('iics-fake CLI', () => {
     const login = await call(loginUrl, 'POST', '/ma/api/v2/user/login', { body: { '@type': 'login', username, password } });
     expect(login.status).toBe(200);
     expectValid(parseLoginV2Response, login.body);
+    expect(login.body.serverUrl).toBe(serverUrl);
     const job = await call(login.body.serverUrl, 'POST', '/api/v2/job', { session: login.body.icSessionId, body: { taskName: 'MT_Load', taskType: 'MTT' } });
     expect(job.status).toBe(200);
     expectValid(parseJobResponse, job.body);
@@ -102,7 +106,9 @@ describe('iics-fake CLI', () => {
     const fake = run(['--port', '0', '--tasks', tasksFile, '--json', '--verbose'], { IICS_FAKE_USERNAME: 'ci-user', IICS_FAKE_PASSWORD: 'ci-pass' });
     await until(() => fake.stdout().includes('\n'), 'the JSON line', fake);
     const info = JSON.parse(fake.stdout().split('\n')[0]!);
-    expect(info).toMatchObject({ username: 'ci-user', password: 'ci-pass', serverUrl: `${info.loginUrl}/saas` });
+    expect(info).toMatchObject({ username: 'ci-user', password: 'ci-pass', serverUrl: expect.stringMatching(/\/saas$/) });
+    expect(info.baseApiUrl).toBe(info.serverUrl);
+    expect(new URL(info.serverUrl).origin).not.toBe(info.loginUrl);
     expect(info.tasks).toEqual([{ name: 'MT_Orders', type: 'MTT', id: expect.any(String), federatedId: expect.any(String), path: 'Sales/Orders/MT_Orders' }]);
     const login = await call(info.loginUrl, 'POST', '/saas/public/core/v3/login', { body: { username: 'ci-user', password: 'ci-pass' } });
     expect(login.status).toBe(200);
@@ -115,7 +121,7 @@ describe('iics-fake CLI', () => {
     const fake = run(['--port', '0', '--json', '--verbose', '--max-recorded', '5']);
     await until(() => fake.stdout().includes('\n'), 'the JSON line', fake);
     const info = JSON.parse(fake.stdout().split('\n')[0]!);
-    const { port } = new URL(info.loginUrl);
+    const { port } = new URL(info.serverUrl);
     const socket = net.connect(Number(port), '127.0.0.1');
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     socket.write('POST /saas/api/v2/job HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"taskName":');
@@ -138,6 +144,9 @@ describe('iics-fake CLI', () => {
     const badPort = run(['--port', 'abc']);
     expect(await badPort.exited).toBe(64);
     expect(badPort.stderr()).toMatch(/--port must be an integer/);
+    const badPodPort = run(['--port', '0', '--pod-port', '70000']);
+    expect(await badPodPort.exited).toBe(64);
+    expect(badPodPort.stderr()).toMatch(/--pod-port must be an integer from 0 to 65535/);
     const unknown = run(['--bogus']);
     expect(await unknown.exited).toBe(64);
     expect(unknown.stderr()).toMatch(/bogus/);

@@ -195,6 +195,7 @@ describe('callbacks', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(receiver.received.length).toBe(countAtClose);
     await expect(fetch(`${fake.loginUrl}/ma/api/v2/user/login`, { method: 'POST', signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    await expect(fetch(`${fake.serverUrl}/api/v2/activity/activityMonitor`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
     // Closing twice is harmless.
     await fake.close();
   });

@@ -17,8 +17,8 @@ async function start(options: Parameters<typeof startFakeIics>[0] = {}): Promise
 }
 
 /** Sends the head of a request and part of its body, then goes away. */
-async function abortMidBody(loginUrl: string, path: string): Promise<void> {
-  const { hostname, port } = new URL(loginUrl);
+async function abortMidBody(base: string, path: string): Promise<void> {
+  const { hostname, port } = new URL(base);
   const socket = net.connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"taskName":`);
@@ -32,7 +32,7 @@ const ended = (r: RecordedRequest): boolean => r.status !== undefined || r.dropp
 describe('every recorded request ends with a status, dropped or aborted', () => {
   test('a client that goes away in the middle of its body: aborted, and the next request is answered', async () => {
     const fake = await start();
-    await abortMidBody(fake.loginUrl, '/saas/api/v2/job');
+    await abortMidBody(fake.serverUrl, '/saas/api/v2/job');
     await eventually(() => fake.requests.length === 1 && ended(fake.requests[0]!));
     expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/saas/api/v2/job', route: 'job', aborted: true });
     expect(fake.requests[0]!.status).toBeUndefined();
@@ -83,7 +83,7 @@ describe('every recorded request ends with a status, dropped or aborted', () => 
 
   test('a request target that is not a URL: 400, recorded, no violation', async () => {
     const fake = await start();
-    const { port } = new URL(fake.loginUrl);
+    const { port } = new URL(fake.serverUrl);
     const socket = net.connect(Number(port), '127.0.0.1');
     let text = '';
     socket.on('data', (chunk: Buffer) => (text += chunk.toString()));

@@ -12,7 +12,7 @@ describe('README', () => {
 
   test('documents every export and every startFakeIics option', () => {
     for (const name of Object.keys(api)) expect(readme, name).toContain(name);
-    const options = ['port', 'host', 'tasks', 'users', 'timeScale', 'clock', 'sessionIdleMs', 'logGapMs', 'callbackRetrySchedule', 'loginFailureStatus', 'lookupMissing', 'stopDelayMs', 'maxRecorded'];
+    const options = ['port', 'podPort', 'host', 'tasks', 'users', 'timeScale', 'clock', 'sessionIdleMs', 'logGapMs', 'callbackRetrySchedule', 'loginFailureStatus', 'lookupMissing', 'stopDelayMs', 'maxRecorded'];
     for (const option of options) expect(readme, option).toContain(`\`${option}\``);
   });
 

@@ -3,7 +3,7 @@ import type { RecordedRequest } from '../src/index.js';
 import { createRequestPrinter } from '../src/request-printer.js';
 
 const AT = Date.parse('2024-01-15T15:00:00Z');
-const request = (path: string, extra: Partial<RecordedRequest> = {}): RecordedRequest => ({ at: AT, method: 'GET', path, query: {}, body: undefined, ...extra });
+const request = (path: string, extra: Partial<RecordedRequest> = {}): RecordedRequest => ({ at: AT, origin: 'pod', method: 'GET', path, query: {}, body: undefined, ...extra });
 
 describe('createRequestPrinter (iics-fake --verbose)', () => {
   test('a request with no status yet holds back none after it, and is printed once it ends', () => {

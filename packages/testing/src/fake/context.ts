@@ -50,9 +50,19 @@ export interface FakeRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
+/**
+ * Which listener serves a route. As in a real org, the login host ("login") and the POD host
+ * ("pod", named by serverUrl / baseApiUrl) are two origins: a client that builds API URLs from
+ * the login host gets 404 there. More can be served on the login origin (e.g. the fake's own
+ * pages) by giving a route `origin: 'login'`.
+ */
+export type FakeOrigin = 'login' | 'pod';
+
 export interface RouteDefinition {
   readonly route: Exclude<FakeRoute, '*'>;
   readonly family: ErrorFamily;
+  /** Default "pod". */
+  readonly origins?: readonly FakeOrigin[];
   readonly method: 'GET' | 'POST' | 'PUT';
   /** Needs a session header. */
   readonly auth: boolean;

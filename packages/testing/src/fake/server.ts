@@ -8,7 +8,7 @@ import { createClock, type Clock } from '../clock.js';
 import { V2IdFactory, federatedId, orgId } from '../ids.js';
 import { callbackRetrySchedule } from '../retry-schedule.js';
 import { CallbackSender } from './callbacks.js';
-import type { FakeContext, FakeRequest, RouteDefinition } from './context.js';
+import type { FakeContext, FakeOrigin, FakeRequest, RouteDefinition } from './context.js';
 import { ERROR_CODES, faultError, familyError, type ErrorFamily, type RouteResult } from './errors.js';
 import { FaultState } from './faults.js';
 import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from './routes/activity.js';
@@ -114,7 +114,9 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
 
   const ingestion = new IngestionEngine(timers, settings.fileIngestion.firstRunId);
   const stable = new Map<string, string>();
-  const server = http.createServer();
+  // Two listeners, as a real org has two hosts: login (dm-us...) and the POD (na1.dm-us...).
+  const loginServer = http.createServer();
+  const podServer = http.createServer();
   const ctx: FakeContext = {
     clock,
     ids,
@@ -140,11 +142,11 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     },
   };
 
-  server.on('request', (req, res) => {
+  const onRequest = (origin: FakeOrigin) => (req: http.IncomingMessage, res: http.ServerResponse) => {
     let record: RecordedRequest | undefined;
     (async () => {
       const url = parseTarget(req.url);
-      record = recordRequest(req, url);
+      record = recordRequest(req, url, origin);
       await handleRequest(req, res, record, url);
     })().catch((error: unknown) => {
       const path = record?.path ?? req.url?.split('?')[0] ?? '';
@@ -157,14 +159,18 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
         res.destroy();
       }
     });
-  });
-  // A malformed request line must not crash the fake.
-  server.on('clientError', (_error, socket) => socket.destroy());
+  };
+  for (const [origin, server] of [['login', loginServer], ['pod', podServer]] as const) {
+    server.on('request', onRequest(origin));
+    // A malformed request line must not crash the fake.
+    server.on('clientError', (_error, socket) => socket.destroy());
+  }
 
   /** Records the request as it arrives; the oldest records go once there are more than `maxRecorded`. */
-  function recordRequest(req: http.IncomingMessage, url: URL | undefined): RecordedRequest {
+  function recordRequest(req: http.IncomingMessage, url: URL | undefined, origin: FakeOrigin): RecordedRequest {
     const record: RecordedRequest = {
       at: clock.now(),
+      origin,
       method: req.method ?? 'GET',
       path: url?.pathname ?? (req.url ?? '').slice(0, 2000),
       query: url ? Object.fromEntries(url.searchParams) : {},
@@ -178,7 +184,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
   async function handleRequest(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest, url: URL | undefined): Promise<void> {
     const { method, path } = record;
     // A request target that is no URL (e.g. "http://[x") matches no route.
-    const candidates = url ? ROUTES.filter((route) => route.match(path) !== undefined) : [];
+    const candidates = url ? ROUTES.filter((route) => (route.origins ?? POD_ONLY).includes(record.origin) && route.match(path) !== undefined) : [];
     const def = candidates.find((route) => route.method === method);
     const family: ErrorFamily = def?.family ?? candidates[0]?.family ?? (path.includes('/public/core/v3/') ? 'v3' : 'v2');
     if (def) record.route = def.route;
@@ -277,18 +283,16 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     sendResult(res, result);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // A deep accept queue: thousands of clients connecting at once must wait, not be reset.
-    server.listen({ port: settings.port, host: settings.host, backlog: 4096 }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const loginUrl = `http://${hostForUrl}:${address.port}`;
-  (ctx as { serverUrl: string }).serverUrl = `${loginUrl}/saas`;
+  let loginUrl: string;
+  try {
+    loginUrl = await listen(loginServer, settings.port, settings.host);
+    // The POD path ends in /saas, as serverUrl does on real PODs.
+    (ctx as { serverUrl: string }).serverUrl = `${await listen(podServer, settings.podPort, settings.host)}/saas`;
+  } catch (error) {
+    // E.g. the POD port is taken: free the login port too.
+    await Promise.all([loginServer, podServer].filter((server) => server.listening).map((server) => new Promise((resolve) => server.close(resolve))));
+    throw error;
+  }
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -299,10 +303,15 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       for (const waiter of runWaiters) waiter.reject(error);
       for (const waiter of idleWaiters) waiter.reject(error);
       await sender.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all(
+        [loginServer, podServer].map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
     })();
     return closed;
   };
@@ -310,6 +319,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
   const fake: FakeIics = {
     loginUrl,
     serverUrl: ctx.serverUrl,
+    baseApiUrl: ctx.serverUrl,
     credentials: Object.freeze({ ...settings.users[0]! }),
     clock,
     tasks: catalog.list,
@@ -347,6 +357,21 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     close,
   };
   return fake;
+}
+
+const POD_ONLY: readonly FakeOrigin[] = ['pod'];
+
+/** Listens on host:port (0: a free port); resolves with the origin, e.g. "http://127.0.0.1:4010". */
+function listen(server: http.Server, port: number, host: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    // A deep accept queue: thousands of clients connecting at once must wait, not be reset.
+    server.listen({ port, host, backlog: 4096 }, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      resolve(`http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+    });
+  });
 }
 
 /** Adds a waiter to `set` and removes it once it settles, is aborted, or the fake closes. */
@@ -473,6 +498,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 interface Settings {
   port: number;
+  podPort: number;
   host: string;
   users: FakeUser[];
   sessionIdleMs: number;
@@ -491,6 +517,9 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   if (options === null || typeof options !== 'object') throw new TypeError('startFakeIics options must be an object');
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  const podPort = options.podPort ?? 0;
+  if (!Number.isInteger(podPort) || podPort < 0 || podPort > 65535) throw new RangeError(`podPort must be an integer from 0 to 65535, got ${String(podPort)}`);
+  if (podPort !== 0 && podPort === port) throw new RangeError(`podPort must differ from port (${port}): the login host and the POD host are two listeners`);
   const host = options.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw new TypeError('host must be a non-empty string such as "127.0.0.1"');
   if (options.tasks !== undefined && !Array.isArray(options.tasks)) throw new TypeError('tasks must be an array of task definitions');
@@ -526,6 +555,7 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   return {
     taskflowRunIds,
     port,
+    podPort,
     host,
     users: users.map((user) => ({ username: user.username, password: user.password })),
     sessionIdleMs: checkMs(options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS, 'sessionIdleMs', 'above0'),

@@ -74,6 +74,8 @@ export type FakeRoute =
 export interface RecordedRequest {
   /** Fake-clock epoch ms when the request arrived. */
   at: number;
+  /** The listener it came to: the login host (`loginUrl`) or the POD host (`serverUrl`). */
+  origin: 'login' | 'pod';
   method: string;
   path: string;
   query: Record<string, string>;
@@ -135,8 +137,10 @@ export interface FakeUser {
 }
 
 export interface StartFakeIicsOptions {
-  /** Default 0 (any free port). */
+  /** Port of the login host (`loginUrl`); default 0 (any free port). */
   port?: number;
+  /** Port of the POD host that `serverUrl` / `baseApiUrl` name; default 0 (any free port). */
+  podPort?: number;
   /** Default "127.0.0.1". */
   host?: string;
   /** Default: a few sample tasks (MT_Load, MT_Warning, MT_Fail, DSS_Sync, PCS_Nightly, LT_Nightly, MT_Sales). */
@@ -191,10 +195,15 @@ export interface FakeFaults {
 }
 
 export interface FakeIics {
-  /** "http://127.0.0.1:<port>": the origin of the login host. */
+  /** "http://127.0.0.1:<port>": the origin of the login host. It serves login (v2, v3) and v3 logout; anything else there is a 404. */
   readonly loginUrl: string;
-  /** "<loginUrl>/saas": what v2 login returns as serverUrl and v3 login as baseApiUrl. */
+  /**
+   * "http://127.0.0.1:<podPort>/saas": the POD host, on its own listener, as v2 login returns it
+   * (`serverUrl`). Every resource but login is only here.
+   */
   readonly serverUrl: string;
+  /** What v3 login returns as `products[].baseApiUrl`: the same as `serverUrl`, as on real PODs. */
+  readonly baseApiUrl: string;
   readonly credentials: { readonly username: string; readonly password: string };
   readonly clock: Clock;
   readonly tasks: readonly FakeTask[];

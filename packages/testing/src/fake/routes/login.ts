@@ -14,6 +14,7 @@ function checkCredentials(ctx: FakeContext, username: string, password: string):
 export const loginV2Route: RouteDefinition = {
   route: 'loginV2',
   family: 'v2',
+  origins: ['login'],
   method: 'POST',
   auth: false,
   match: exactPath('/ma/api/v2/user/login'),
@@ -60,6 +61,7 @@ export const loginV2Route: RouteDefinition = {
 export const loginV3Route: RouteDefinition = {
   route: 'loginV3',
   family: 'v3',
+  origins: ['login'],
   method: 'POST',
   auth: false,
   match: exactPath('/saas/public/core/v3/login'),
@@ -102,9 +104,11 @@ export const logoutV2Route: RouteDefinition = {
   handle: (ctx, request) => logout(ctx, request.sessionId),
 };
 
+// Documented on the login host; whether the POD host answers it too is unconfirmed, so both do.
 export const logoutV3Route: RouteDefinition = {
   route: 'logout',
   family: 'v3',
+  origins: ['login', 'pod'],
   method: 'POST',
   auth: true,
   match: exactPath('/saas/public/core/v3/logout'),

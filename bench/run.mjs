@@ -67,6 +67,7 @@ if (!values['no-build']) {
 const rows = [];
 const details = {};
 const problems = [];
+const skipped = [];
 let fatal = false;
 for (const bench of selected) {
   log(`benchmark ${bench.id}: ${bench.title}${values.quick ? ' (quick)' : ''}`);
@@ -77,6 +78,7 @@ for (const bench of selected) {
     rows.push(...result.rows);
     details[bench.name] = { seconds: (Date.now() - t) / 1000, ...result.details };
     problems.push(...result.problems);
+    skipped.push(...(result.skipped ?? []));
     if (result.fatal) fatal = true;
   } catch (error) {
     fatal = true;
@@ -104,6 +106,7 @@ if (values.quick) {
   const judged = rows.filter((r) => r.met !== null);
   console.log(`\n${judged.filter((r) => r.met).length} of ${judged.length} targets met`);
 }
+for (const reason of skipped) console.log(`skipped: ${reason}`);
 for (const problem of problems) console.log(`problem: ${problem}`);
 
 await writeFile(
@@ -119,6 +122,7 @@ await writeFile(
       rows: rows.map((r) => ({ ...r, ours: finite(r.ours), baseline: finite(r.baseline), ratio: finite(r.ratio), ratioMin: finite(r.ratioMin), ratioMax: finite(r.ratioMax) })),
       benchmarks: details,
       problems,
+      skipped,
     },
     null,
     2,

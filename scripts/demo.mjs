@@ -10,6 +10,7 @@
 // real org instead; the callback receiver runs only when IICS_CALLBACK_BASE_URL says where IICS can reach it
 // (the app listens on IICS_CALLBACK_PORT, default 8080). IICS_POLL_INTERVAL_MS sets the polling (default 10 s; with a
 // callback receiver, the fallback polls, default 60 s).
+// With --trace (npm run demo -- --trace) it prints its OpenTelemetry spans (@iics-jobs/otel) at the end.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -30,6 +31,8 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+// Before the client exists: the spans come from the diagnostics channels the packages publish on.
+const tracing = process.argv.includes('--trace') ? (await import('./demo-trace.mjs')).startTracing() : undefined;
 const { createIicsClient } = await import('@iics-jobs/client');
 const { createCallbackMiddleware, callbackUrl, createCompletionHub } = await import('@iics-jobs/callback-express');
 const { default: express } = await import('express');
@@ -178,5 +181,6 @@ try {
   server?.closeAllConnections?.();
   await fake?.close();
 }
+tracing?.print();
 log(exitCode === 0 ? 'demo finished' : 'demo failed');
 process.exit(exitCode);

@@ -45,6 +45,11 @@ export function cpuPer(oursUs, baselineUs, per) {
   return { ours: median(oursUs), baseline: median(baselineUs), per };
 }
 
+/** A row that could not be measured on this machine (no Redis outside CI): shown, never counted as met or missed. */
+export function skippedRow(bench, what, unit, reason) {
+  return { bench, what: `${what}: SKIPPED`, ours: NaN, baseline: NaN, unit, ratio: NaN, target: '-', met: null, skipped: reason };
+}
+
 function fmt(value, unit) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
@@ -68,6 +73,7 @@ export function formatTable(rows, { verdicts = true } = {}) {
   const header = ['#', 'what', 'ours', 'baseline', 'ratio', 'min-max', 'CPU ours / baseline', 'target'];
   if (verdicts) header.push('met?');
   const lines = rows.map((r) => {
+    if (r.skipped) return [r.bench, r.what, '-', '-', '-', '-', '-', r.target || '-', ...(verdicts ? ['skipped'] : [])];
     const cells = [
       r.bench,
       r.what,

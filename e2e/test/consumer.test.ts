@@ -67,7 +67,8 @@ beforeAll(async () => {
     }
   }
   // The consumer's own dependencies: express for its app, vitest for the vitest helper, types for tsc.
-  for (const dep of ['express', 'vitest', '@types/express', '@types/node']) {
+  // @iics-jobs/otel's peer dependency, and the SDK an application sets up beside it.
+  for (const dep of ['express', 'vitest', '@types/express', '@types/node', '@opentelemetry/api', '@opentelemetry/sdk-trace-base']) {
     await link(path.join(repoRoot, 'node_modules', dep), path.join(consumer, 'node_modules', dep));
   }
 }, 240_000);
@@ -81,6 +82,7 @@ const entryPoints = {
   '@iics-jobs/client': ['createIicsClient', 'IicsError'],
   '@iics-jobs/callback-express': ['createCallbackMiddleware', 'MemoryStore', 'RedisStore', 'callbackUrl'],
   '@iics-jobs/testing': ['startFakeIics', 'deliverCallback', 'callbackRetrySchedule', 'fixtures'],
+  '@iics-jobs/otel': ['instrumentIicsJobs', 'withTraceContext', 'IICS_JOBS_CHANNELS'],
 } as const;
 
 describe('a consumer project with the packed packages', () => {
@@ -118,12 +120,34 @@ describe('a consumer project with the packed packages', () => {
     expect(result.code).toBe(0);
   });
 
+  test('@iics-jobs/otel, installed beside the OpenTelemetry SDK, gives the spans of a job run', async () => {
+    const lines = [
+      "import { instrumentIicsJobs } from '@iics-jobs/otel';",
+      "import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';",
+      "import { createIicsClient } from '@iics-jobs/client';",
+      "import { startFakeIics } from '@iics-jobs/testing';",
+      'const exporter = new InMemorySpanExporter();',
+      'const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });',
+      'const instrumentation = instrumentIicsJobs({ tracerProvider });',
+      "const fake = await startFakeIics({ timeScale: 0.001, tasks: [{ name: 'MT_Traced', type: 'MTT', durationMs: 5000 }] });",
+      'const client = createIicsClient({ loginUrl: fake.loginUrl, ...fake.credentials });',
+      "await client.jobs.run({ taskName: 'MT_Traced', taskType: 'MTT' }, { pollIntervalMs: 20 });",
+      'await client.close(); await fake.close(); instrumentation.disable();',
+      "const names = new Set(exporter.getFinishedSpans().map((s) => s.name));",
+      "console.log(['iics.job.run', 'iics.job.start', 'iics.login', 'iics.job.wait', 'iics.job.status'].filter((n) => names.has(n)).join(','));",
+    ];
+    await writeFile(path.join(consumer, 'otel.mjs'), lines.join('\n'));
+    const result = await run('node', ['otel.mjs'], { cwd: consumer, timeoutMs: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('iics.job.run,iics.job.start,iics.login,iics.job.wait,iics.job.status');
+  });
+
   test('CommonJS: require() of every entry point works (Node >= 20.19 requires ESM without top-level await)', async () => {
     const lines = Object.entries(entryPoints).map(
       ([mod, names]) => `{ const m = require('${mod}'); for (const n of ${JSON.stringify(names)}) if (!(n in m)) throw new Error('${mod} lacks ' + n); }`,
     );
     lines.push("const express = require('express'); const { createCallbackMiddleware } = require('@iics-jobs/callback-express');");
-    lines.push("const app = express(); app.post('/cb', createCallbackMiddleware({ onCallback: async () => {} }));");
+    lines.push("const app = express(); app.post('/cb', createCallbackMiddleware({ onCallback: async () => {}, secret: 'cjs-secret' }));");
     lines.push("console.log('cjs ok');");
     await writeFile(path.join(consumer, 'cjs.cjs'), lines.join('\n'));
     const result = await run('node', ['cjs.cjs'], { cwd: consumer });

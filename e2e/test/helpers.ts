@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const packageNames = ['schema', 'testing', 'client', 'callback-express'] as const;
+export const packageNames = ['schema', 'testing', 'client', 'callback-express', 'otel'] as const;
 
 export interface RunResult {
   code: number | null;

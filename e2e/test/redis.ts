@@ -3,6 +3,9 @@ export {
   describeWithKillableRedis,
   describeWithRedis,
   freePort,
+  HOW_TO_ENABLE,
+  pathWithoutRedis,
+  redisAvailability,
   stopProcess,
   type RedisServer as Redis,
 } from '../../packages/callback-express/test/helpers/redis.js';

@@ -4,7 +4,7 @@ import { CallbackBodyError, type ErrorBody, errorBody, type Rejection, type Reje
 import { type CallbackHandler, type CallbackHttpRequest, type CallbackHttpResponse, createHandler } from './handler.js';
 import { type CallbackLogger, errorFields, safeLogger, silentLogger } from './logger.js';
 import { type CallbackHandlerOptions, type CallbackRequestInfo, resolveOptions } from './options.js';
-import { createSecretChecker, SECRET_HEADER, splitTarget } from './secret.js';
+import { createSecretChecker, SECRET_HEADER, secretsFrom, splitTarget } from './secret.js';
 
 /**
  * What the middleware reads from a request: Node's IncomingMessage plus Express's `ip`,
@@ -181,7 +181,7 @@ function bodyParserError(error: unknown): { status: number; code: RejectionCode;
  */
 export function createCallbackErrorHandler(options: CallbackErrorHandlerOptions = {}): CallbackErrorMiddleware {
   const logger = options.logger ? safeLogger(options.logger) : silentLogger;
-  const secrets = options.secret === undefined ? [] : typeof options.secret === 'string' ? [options.secret] : [...options.secret];
+  const secrets = 'secret' in options ? secretsFrom(options.secret, 'createCallbackErrorHandler') : [];
   const checkSecret = secrets.length > 0 ? createSecretChecker(secrets) : undefined;
   return (error, req, res, next) => {
     const known = bodyParserError(error);

@@ -10,6 +10,7 @@ import {
   type Rejection,
   type SuccessBody,
 } from './errors.js';
+import { channels, type ReceiveMessage, traceparentOf, traced } from './diagnostics.js';
 import { publishCompletion } from './hub/publish.js';
 import { createIpAllowList } from './ip.js';
 import { type CallbackLogger, errorFields, safeLogger, silentLogger } from './logger.js';
@@ -81,6 +82,7 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
   const logger: CallbackLogger = o.logger ? safeLogger(o.logger) : silentLogger;
   const checkSecret = o.secrets.length > 0 ? createSecretChecker(o.secrets) : undefined;
   const ipAllowed = o.allowedIps ? createIpAllowList(o.allowedIps) : undefined;
+  if (!checkSecret && !ipAllowed) warnUnauthenticated(o.logger ? logger : undefined);
   const pending = new Set<Promise<unknown>>();
 
   const track = (promise: Promise<unknown>): void => {
@@ -154,7 +156,12 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     return 'failed';
   };
 
-  const processCallback = async (callback: CallbackUrlResponse, info: CallbackRequestInfo, receivedAt: number): Promise<CallbackHttpResponse> => {
+  const processCallback = async (
+    callback: CallbackUrlResponse,
+    info: CallbackRequestInfo,
+    receivedAt: number,
+    message: ReceiveMessage | undefined,
+  ): Promise<CallbackHttpResponse> => {
     let key: string;
     try {
       key = o.key(callback);
@@ -164,6 +171,7 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
       return fail(500, 'internal_error', 'the receiver could not compute the callback key');
     }
     const log = { key, objectId: callback.objectId, runId: callback.runId, status: callback.status };
+    if (message) Object.assign(message, { key, objectId: callback.objectId, runId: callback.runId, callbackStatus: callback.status });
     const context: CallbackContext = { key, receivedAt: new Date(receivedAt), request: info };
     const token = randomUUID();
 
@@ -209,7 +217,11 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     renewal?.unref();
 
     const startedAt = Date.now();
-    const running = (async () => o.onCallback(callback, context))();
+    const running = traced(
+      channels.handler,
+      () => ({ key, objectId: callback.objectId, runId: callback.runId, callbackStatus: callback.status }),
+      async () => o.onCallback(callback, context),
+    );
     const outcome = running.then(
       async () => {
         clearInterval(renewal);
@@ -243,7 +255,7 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     return fail(503, 'handler_timeout', 'the callback is still being processed; retry later');
   };
 
-  const handle = async (request: CallbackHttpRequest): Promise<CallbackHttpResponse> => {
+  const receive = async (request: CallbackHttpRequest, message: ReceiveMessage | undefined): Promise<CallbackHttpResponse> => {
     const receivedAt = Date.now();
     const headers = lowerCaseHeaders(request.headers ?? {});
     const target = typeof request.url === 'string' && request.url !== '' ? request.url : '/';
@@ -300,13 +312,23 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     if (!result.ok) return refuse(info, result);
 
     try {
-      return await processCallback(result.callback, info, receivedAt);
+      return await processCallback(result.callback, info, receivedAt, message);
     } catch (error) {
       // Only a bug of ours gets here; the caller still gets an answer IICS retries, never a crash.
       logger.error(errorFields(error), 'IICS callback receiver failed');
       return fail(500, 'internal_error', 'the receiver failed; retry later');
     }
   };
+
+  const handle = (request: CallbackHttpRequest): Promise<CallbackHttpResponse> =>
+    traced(channels.receive, () => receiveMessage(request), async (message) => {
+      const response = await receive(request, message);
+      if (message) {
+        message.statusCode = response.status;
+        message.outcome = 'error' in response.body ? response.body.error.code : response.body.status;
+      }
+      return response;
+    });
 
   return {
     handle,
@@ -328,6 +350,16 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     },
     limit: o.limit,
     bodyTimeoutMs: o.bodyTimeoutMs,
+  };
+}
+
+function receiveMessage(request: CallbackHttpRequest): ReceiveMessage {
+  const target = typeof request.url === 'string' && request.url !== '' ? request.url : '/';
+  const traceparent = traceparentOf(target);
+  return {
+    method: String(request.method ?? '').toUpperCase(),
+    path: splitTarget(target).path,
+    ...(traceparent === undefined ? {} : { traceparent }),
   };
 }
 
@@ -356,4 +388,22 @@ function serializedLength(value: unknown): number {
   } catch {
     return 0;
   }
+}
+
+export const UNAUTHENTICATED_WARNING =
+  'IICS callbacks are not authenticated: anyone who can reach this receiver can post a job end. Set the secret option (and pass callbackUrl(url, { secret }) as callbackURL), or allowedIps.';
+let warnedProcess = false;
+
+/**
+ * Said once when the receiver is made, to its logger; without a logger, once per process as a Node.js
+ * warning (on stderr), so that a receiver left open by mistake is seen without flooding test output.
+ */
+function warnUnauthenticated(logger: CallbackLogger | undefined): void {
+  if (logger) {
+    logger.warn({ code: 'callbacks_unauthenticated' }, UNAUTHENTICATED_WARNING);
+    return;
+  }
+  if (warnedProcess) return;
+  warnedProcess = true;
+  process.emitWarning(UNAUTHENTICATED_WARNING, { code: 'IICS_CALLBACKS_UNAUTHENTICATED' });
 }

@@ -45,3 +45,4 @@ export {
   type CompletionSource,
 } from './hub/types.js';
 export type { CallbackUrlResponse } from '@iics-jobs/schema';
+export { CALLBACK_CHANNELS, type HandlerMessage, type ReceiveMessage } from './diagnostics.js';

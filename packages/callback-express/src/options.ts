@@ -2,6 +2,7 @@ import type { CallbackUrlResponse } from '@iics-jobs/schema';
 import type { Rejection } from './errors.js';
 import type { CompletionHub } from './hub/types.js';
 import type { CallbackLogger } from './logger.js';
+import { secretsFrom } from './secret.js';
 import { MemoryStore } from './store/memory.js';
 import type { CallbackStore } from './store/types.js';
 
@@ -143,13 +144,7 @@ export function resolveOptions(options: CallbackHandlerOptions, caller: string):
     }
   }
 
-  let secrets: string[] = [];
-  if (o.secret !== undefined) {
-    secrets = typeof o.secret === 'string' ? [o.secret] : Array.isArray(o.secret) ? [...(o.secret as string[])] : [];
-    if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
-      fail('secret must be a non-empty string or a non-empty array of them (leave it out for no secret)');
-    }
-  }
+  const secrets = 'secret' in o ? secretsFrom(o.secret, caller) : [];
 
   if (o.allowedIps !== undefined && !Array.isArray(o.allowedIps)) {
     fail('allowedIps must be an array of addresses or CIDR ranges, e.g. ["10.0.0.0/8"]');

@@ -25,9 +25,9 @@ export function callbackUrl(baseUrl: string | URL, options: CallbackUrlOptions =
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new TypeError(`callbackUrl: baseUrl must use http or https, got ${url.protocol}`);
   }
-  const { secret, placement = 'query' } = options;
-  if (secret === undefined) return url.toString();
-  if (typeof secret !== 'string' || secret.length === 0) throw new TypeError('callbackUrl: secret must be a non-empty string');
+  const { placement = 'query' } = options;
+  if (!('secret' in options)) return url.toString();
+  const secret = secretsFrom(options.secret, 'callbackUrl', false)[0]!;
   if (placement === 'query') {
     url.searchParams.set(SECRET_QUERY_PARAMETER, secret);
   } else if (placement === 'path') {
@@ -36,6 +36,27 @@ export function callbackUrl(baseUrl: string | URL, options: CallbackUrlOptions =
     throw new TypeError(`callbackUrl: placement must be "query" or "path", got ${JSON.stringify(placement)}`);
   }
   return url.toString();
+}
+
+/**
+ * The `secret` option, checked: a key that is present must hold a token. `secret: undefined` (or
+ * null, or "") almost always comes from an unset environment variable, and reading it as "no secret"
+ * would turn authentication off without a word.
+ */
+export function secretsFrom(value: unknown, caller: string, allowList = true): string[] {
+  const what = allowList ? 'a non-empty string or a non-empty array of them' : 'a non-empty string';
+  if (value === undefined || value === null || value === '') {
+    const shown = value === '' ? 'an empty string' : String(value);
+    throw new TypeError(
+      `${caller}: secret must be ${what}, got ${shown}: most likely the environment variable it is read from ` +
+        '(e.g. process.env.CALLBACK_SECRET) is not set. Set it, or leave the secret option out to accept callbacks without one.',
+    );
+  }
+  const list = typeof value === 'string' ? [value] : allowList && Array.isArray(value) ? [...(value as unknown[])] : [];
+  if (list.length === 0 || list.some((s) => typeof s !== 'string' || s.length === 0)) {
+    throw new TypeError(`${caller}: secret must be ${what}; got ${Array.isArray(value) ? 'an array with an empty or non-string item' : typeof value}. If it comes from an environment variable, check that the variable is set.`);
+  }
+  return list as string[];
 }
 
 export interface SecretCheck {

@@ -47,6 +47,8 @@ export interface IicsClient {
   /** The login host this client talks to (no credentials). */
   readonly loginUrl: string;
   readonly apiVersion: ApiVersion;
+  /** Logs in now, unless a session is open (every call does it when needed; this makes it a step of its own). */
+  login(options?: CallOptions): Promise<void>;
   /** Ends the IICS session, if one is open. The next call logs in again. */
   logout(options?: CallOptions): Promise<void>;
   /** Logs out (best effort) and closes the client's own connections; later calls fail with IICS_CLIENT_CLOSED. */
@@ -101,6 +103,7 @@ export function createIicsClient(options: IicsClientOptions): IicsClient {
     } satisfies IicsFileIngestionApi),
     loginUrl: resolved.loginUrl.origin,
     apiVersion: resolved.apiVersion,
+    login: open(async (o?: CallOptions) => void (await sessions.get(o?.signal))),
     logout: open((o?: CallOptions) => sessions.logout(o?.signal)),
     close: async () => {
       if (http.closed) return;

@@ -9,6 +9,7 @@ export type IicsErrorCode =
   | 'IICS_NETWORK'
   | 'IICS_INVALID_RESPONSE'
   | 'IICS_TASK_NOT_FOUND'
+  | 'IICS_RUN_NOT_FOUND'
   | 'IICS_INVALID_ARGUMENT'
   | 'IICS_ABORTED'
   | 'IICS_WAIT_TIMEOUT'
@@ -184,6 +185,30 @@ export class IicsTaskNotFoundError extends IicsError {
     super(message);
     this.task = fields.task;
     assignDefined(this, fields, ['status', 'iicsCode', 'description', 'requestId']);
+  }
+}
+
+/**
+ * The run (taskId, runId) was in neither the activity monitor nor the activity log for longer than the
+ * grace period (`notFoundAfterMs`): a run id that does not exist, or one of another task.
+ */
+export class IicsRunNotFoundError extends IicsError {
+  static readonly code = 'IICS_RUN_NOT_FOUND';
+  declare readonly name: 'IicsRunNotFoundError';
+  declare readonly code: 'IICS_RUN_NOT_FOUND';
+  static {
+    Object.defineProperty(this.prototype, 'name', { value: 'IicsRunNotFoundError', configurable: true, writable: true });
+  }
+  readonly taskId: string;
+  readonly runId: number;
+  /** How long the run was looked for without being listed. */
+  readonly notFoundAfterMs: number;
+
+  constructor(message: string, fields: { taskId: string; runId: number; notFoundAfterMs: number }) {
+    super(message);
+    this.taskId = fields.taskId;
+    this.runId = fields.runId;
+    this.notFoundAfterMs = fields.notFoundAfterMs;
   }
 }
 

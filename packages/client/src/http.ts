@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import { IicsAbortedError, IicsClientClosedError, IicsInvalidResponseError, IicsNetworkError, IicsTimeoutError } from './errors.js';
+import { channels, traced } from './diagnostics.js';
 import type { Secrets } from './secrets.js';
 
 export interface HttpRequest {
@@ -63,7 +64,20 @@ export class HttpTransport {
     return this.#closed;
   }
 
-  async send(req: HttpRequest): Promise<HttpResponse> {
+  send(req: HttpRequest): Promise<HttpResponse> {
+    return traced(
+      channels.request,
+      () => ({ method: req.method, origin: req.url.origin, operation: req.operation }),
+      async (message) => {
+        const res = await this.#send(req);
+        if (message) message.statusCode = res.status;
+        return res;
+      },
+      false,
+    );
+  }
+
+  async #send(req: HttpRequest): Promise<HttpResponse> {
     if (this.#closed) throw new IicsClientClosedError();
     if (req.signal?.aborted) throw abortedError(req.operation, req.signal.reason);
 

@@ -32,6 +32,7 @@ export {
   IicsInvalidArgumentError,
   IicsInvalidResponseError,
   IicsNetworkError,
+  IicsRunNotFoundError,
   IicsTaskNotFoundError,
   IicsTimeoutError,
   IicsWaitTimeoutError,
@@ -54,3 +55,14 @@ export { DEFAULT_POLL_INTERVAL_MS, type WaitOptions, type WaitResult } from './w
 export { DEFAULT_FALLBACK_POLL_INTERVAL_MS, type CompletionSource } from './completions.js';
 export { backoffDelay } from './retry.js';
 export { easternToUtc } from './time.js';
+export {
+  CLIENT_CHANNELS,
+  type LoginMessage,
+  type LookupMessage,
+  type RequestMessage,
+  type RunMessage,
+  type StartMessage,
+  type StatusMessage,
+  type StopMessage,
+  type WaitMessage,
+} from './diagnostics.js';

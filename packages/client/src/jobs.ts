@@ -17,6 +17,7 @@ import {
   type TaskTypeName,
 } from '@iics-jobs/schema';
 import { arrayOf, type ApiClient } from './api.js';
+import { channels, traced, type StartMessage } from './diagnostics.js';
 import { IicsApiError, IicsInvalidArgumentError, IicsTaskNotFoundError } from './errors.js';
 import type { CallOptions, TaskLookup } from './lookup.js';
 import { describe, type IicsLogger } from './options.js';
@@ -29,6 +30,7 @@ import {
   type JobRef,
   type JobStatus,
 } from './status.js';
+import { statusUntilListed } from './not-found.js';
 import { checkWaitOptions, waitForJob, type WaitOptions, type WaitResult } from './wait.js';
 
 /** Exactly one of these names the task. `path` is resolved to a federated id through `tasks.lookup`. */
@@ -56,7 +58,13 @@ export type StopJobRequest = TaskSelector & {
 /** The start answer: the v2 taskId (even when started by another name) and the runId, plus every other field IICS sent. */
 export type StartedJob = JobResponse & { taskId: string; runId: number; taskType: string; taskName?: string };
 
-export type StatusOptions = CallOptions;
+export type StatusOptions = CallOptions & {
+  /**
+   * When given, a run in neither the activity monitor nor the activity log is asked for again (every
+   * 2 s at most) until it shows up or this many ms pass: then IICS_RUN_NOT_FOUND. Without it, such a run is QUEUED.
+   */
+  notFoundAfterMs?: number;
+};
 
 /** The job start resource, and the `operation` an error of the start request itself carries. */
 const START_PATH = '/api/v2/job';
@@ -82,7 +90,21 @@ export class Jobs {
   }
 
   /** Starts a task or linear taskflow. Never sent twice unless the connection failed before sending. */
-  async start(request: StartJobRequest, options: CallOptions = {}): Promise<StartedJob> {
+  start(request: StartJobRequest, options: CallOptions = {}): Promise<StartedJob> {
+    return traced(
+      channels.start,
+      (): StartMessage => ({ ...taskMessage(request), callback: request?.callbackURL !== undefined }),
+      async (message) => {
+        const started = await this.#start(request, options);
+        // Not the whole answer: IICS echoes the callbackURL, whose query may hold the receiver's secret.
+        if (message) message.result = { taskId: started.taskId, runId: started.runId, taskType: started.taskType, ...(started.taskName ? { taskName: started.taskName } : {}) };
+        return started;
+      },
+      false,
+    );
+  }
+
+  async #start(request: StartJobRequest, options: CallOptions): Promise<StartedJob> {
     const req = checkObject(request, 'jobs.start', START_KEYS);
     const selector = checkSelector(req);
     const taskType = checkTaskType(req.taskType);
@@ -126,7 +148,11 @@ export class Jobs {
   }
 
   /** Stops the running task (IICS stops by task, not by run). */
-  async stop(request: StopJobRequest, options: CallOptions = {}): Promise<SuccessResponse> {
+  stop(request: StopJobRequest, options: CallOptions = {}): Promise<SuccessResponse> {
+    return traced(channels.stop, () => ({ ...taskMessage(request), cleanStop: request?.cleanStop === true }), () => this.#stop(request, options));
+  }
+
+  async #stop(request: StopJobRequest, options: CallOptions): Promise<SuccessResponse> {
     const req = checkObject(request, 'jobs.stop', STOP_KEYS);
     const selector = checkSelector(req);
     const taskType = checkTaskType(req.taskType);
@@ -158,11 +184,19 @@ export class Jobs {
 
   /** The run's state now, from the activity monitor (running) or the activity log (ended). */
   async status(ref: JobRef, options: StatusOptions = {}): Promise<JobStatus> {
-    return this.statusWith(checkRef(ref), { ...options, notListed: 'QUEUED' });
+    const checked = checkRef(ref);
+    const { notFoundAfterMs, ...call } = options;
+    if (notFoundAfterMs === undefined) return this.statusWith(checked, { ...call, notListed: 'QUEUED' });
+    checkWaitOptions({ notFoundAfterMs });
+    return statusUntilListed(checked, notFoundAfterMs, () => this.statusWith(checked, { ...call, notListed: 'QUEUED' }), call.signal);
   }
 
   /** @internal `notListed`: what a run in neither list is taken to be (QUEUED before it was seen, RUNNING after). */
-  async statusWith(ref: JobRef, options: StatusOptions & { notListed: 'QUEUED' | 'RUNNING'; ended?: boolean }): Promise<JobStatus> {
+  statusWith(ref: JobRef, options: StatusOptions & { notListed: 'QUEUED' | 'RUNNING'; ended?: boolean }): Promise<JobStatus> {
+    return traced(channels.status, () => ({ taskId: ref.taskId, runId: ref.runId }), () => this.#statusWith(ref, options));
+  }
+
+  async #statusWith(ref: JobRef, options: StatusOptions & { notListed: 'QUEUED' | 'RUNNING'; ended?: boolean }): Promise<JobStatus> {
     const signal = options.signal ? { signal: options.signal } : {};
     // A run known to have ended (its callback came) is looked up in the log first: one request, not two.
     if (options.ended) {
@@ -206,11 +240,23 @@ export class Jobs {
   async wait(ref: JobRef, options: WaitOptions = {}): Promise<WaitResult> {
     const checkedRef = checkRef(ref);
     const checked = checkWaitOptions(options);
-    return waitForJob(checkedRef, checked, (r, o) => this.statusWith(r, o), this.#logger);
+    return traced(
+      channels.wait,
+      () => ({ ...checkedRef, ...pick(checked, 'pollIntervalMs'), ...pick(checked, 'timeoutMs') }),
+      () => waitForJob(checkedRef, checked, (r, o) => this.statusWith(r, o), this.#logger),
+    );
   }
 
   /** start + wait; with `callbackBaseUrl` the job is started with it as its callbackURL. */
-  async run(request: StartJobRequest, options: WaitOptions = {}): Promise<WaitResult> {
+  run(request: StartJobRequest, options: WaitOptions = {}): Promise<WaitResult> {
+    return traced(
+      channels.run,
+      () => ({ ...taskMessage(request), callback: request?.callbackURL !== undefined || options?.callbackBaseUrl !== undefined }),
+      () => this.#run(request, options),
+    );
+  }
+
+  async #run(request: StartJobRequest, options: WaitOptions): Promise<WaitResult> {
     const checked = checkWaitOptions(options);
     let req = request;
     if (checked.callbackBaseUrl !== undefined) {
@@ -264,6 +310,20 @@ export class Jobs {
 }
 
 type Selector = { kind: (typeof SELECTORS)[number]; value: string };
+
+type TaskFields = Pick<StartMessage, 'taskType' | (typeof SELECTORS)[number]>;
+
+/** The task fields of a start or stop for a diagnostics message: only strings, whatever the caller passed. */
+function taskMessage(request: unknown): TaskFields {
+  const r = (request !== null && typeof request === 'object' ? request : {}) as Record<string, unknown>;
+  const out: TaskFields = { taskType: typeof r.taskType === 'string' ? r.taskType : String(r.taskType) };
+  for (const key of SELECTORS) if (typeof r[key] === 'string') out[key] = r[key];
+  return out;
+}
+
+function pick<T extends object, K extends keyof T>(o: T, key: K): Partial<Pick<T, K>> {
+  return o[key] === undefined ? {} : ({ [key]: o[key] } as Pick<T, K>);
+}
 
 function selectorFields(selector: Selector): Record<string, string> {
   return { [selector.kind]: selector.value };

@@ -1,5 +1,6 @@
 import { parseLookupResponse, type LookupObject } from '@iics-jobs/schema';
 import type { ApiClient } from './api.js';
+import { channels, traced } from './diagnostics.js';
 import { IicsApiError, IicsInvalidArgumentError, IicsTaskNotFoundError } from './errors.js';
 import type { IicsLogger } from './options.js';
 import { describe } from './options.js';
@@ -38,9 +39,15 @@ export class TaskLookup {
 
   async lookup(request: TaskLookupRequest, options: CallOptions = {}): Promise<TaskInfo> {
     const { path, type } = checkLookup(request);
-    const key = cacheKey(path, type);
-    const cached = this.#cache.get(key);
-    if (cached) return cached;
+    const cached = this.#cache.get(cacheKey(path, type));
+    return traced(
+      channels.lookup,
+      () => ({ path, type, cached: cached !== undefined }),
+      async () => cached ?? this.#lookup(path, type, options),
+    );
+  }
+
+  async #lookup(path: string, type: string, options: CallOptions): Promise<TaskInfo> {
 
     let answer;
     try {
@@ -79,7 +86,7 @@ export class TaskLookup {
       throw new IicsTaskNotFoundError(`No ${type} asset at path "${path}": IICS lookup found nothing.`, { task: { path, type } });
     }
     const info: TaskInfo = { ...match, id: match.id, path: match.path ?? path, type: match.type ?? type };
-    this.#cache.set(key, info);
+    this.#cache.set(cacheKey(path, type), info);
     this.#logger.debug?.('Resolved task path', { path, type, id: info.id });
     return info;
   }

@@ -2,6 +2,7 @@ import { parseLoginV2Response, parseLoginV3Response } from '@iics-jobs/schema';
 import { raceSignal } from './abort.js';
 import { apiError, errorFields } from './api-errors.js';
 import { IicsAbortedError, IicsAuthError, IicsClientClosedError, IicsError, IicsInvalidResponseError } from './errors.js';
+import { channels, traced } from './diagnostics.js';
 import type { HttpResponse, HttpTransport } from './http.js';
 import type { ResolvedOptions } from './options.js';
 import { isRetryableRead, withRetry } from './retry.js';
@@ -41,7 +42,8 @@ export class SessionManager {
     // After close() no new login starts (a call that was in a back-off when the client closed).
     if (this.#closing.signal.aborted) throw new IicsClientClosedError();
     // The login itself is not tied to any one caller's signal: others may be waiting on it.
-    this.#pending ??= this.#login().finally(() => {
+    const { apiVersion, loginUrl } = this.#options;
+    this.#pending ??= traced(channels.login, () => ({ apiVersion, loginOrigin: loginUrl.origin }), () => this.#login(), false).finally(() => {
       this.#pending = undefined;
     });
     try {

@@ -2,6 +2,7 @@ import type { CallbackUrlResponse } from '@iics-jobs/schema';
 import { linkSignals, sleep } from './abort.js';
 import { type CompletionSource, waitOnCompletions } from './completions.js';
 import { IicsAbortedError, IicsError, IicsInvalidArgumentError, IicsWaitTimeoutError } from './errors.js';
+import { DEFAULT_NOT_FOUND_AFTER_MS, NotListedWatch } from './not-found.js';
 import { describe, type IicsLogger } from './options.js';
 import type { JobRef, JobStatus } from './status.js';
 
@@ -10,6 +11,11 @@ export interface WaitOptions {
   pollIntervalMs?: number;
   /** Give up waiting after this long with IICS_WAIT_TIMEOUT; the job goes on. Default: no limit. */
   timeoutMs?: number;
+  /**
+   * A run in neither the activity monitor nor the activity log for this long ends the wait with
+   * IICS_RUN_NOT_FOUND (a run id that does not exist). Default 120 000 ms.
+   */
+  notFoundAfterMs?: number;
   /** Stops waiting with IICS_ABORTED; the job goes on. */
   signal?: AbortSignal;
   /** Called with every status polled, including the final one. */
@@ -48,7 +54,7 @@ export function checkWaitOptions(options: unknown): WaitOptions {
     throw new IicsInvalidArgumentError('options', 'wait options must be an object: { pollIntervalMs?, timeoutMs?, signal?, onUpdate? }.');
   }
   const o = options as WaitOptions;
-  for (const key of ['pollIntervalMs', 'timeoutMs', 'fallbackPollIntervalMs'] as const) {
+  for (const key of ['pollIntervalMs', 'timeoutMs', 'fallbackPollIntervalMs', 'notFoundAfterMs'] as const) {
     const v = o[key];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > MAX_WAIT_MS)) {
       throw new IicsInvalidArgumentError(key, `${key} must be a number of milliseconds from 1 to ${MAX_WAIT_MS} (got ${describe(v)}).`);
@@ -80,6 +86,7 @@ export async function waitForJob(ref: JobRef, options: WaitOptions, status: Stat
   const linked = linkSignals(options.signal, deadline.signal);
   let last: JobStatus | undefined;
   let seen = false;
+  const notListed = new NotListedWatch(ref, options.notFoundAfterMs ?? DEFAULT_NOT_FOUND_AFTER_MS);
   try {
     if (options.completions) {
       const completions = options.completions;
@@ -93,6 +100,7 @@ export async function waitForJob(ref: JobRef, options: WaitOptions, status: Stat
       if (current.source !== 'none') seen = true;
       options.onUpdate?.(current);
       if (current.terminal) return { ...current, endedBy: 'poll', statusRequests: reads };
+      notListed.check(current);
       await sleep(interval, linked.signal);
     }
   } catch (error) {

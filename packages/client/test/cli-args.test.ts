@@ -112,7 +112,7 @@ describe('command line', () => {
     expect(stderr).toContain('IICS_LOGIN_URL');
   });
 
-  test.each([[['--help']], [['run', '--help']], [['status', '-h']], [['stop', '--help']], [[]]])('%j prints help and exits 0', async (argv) => {
+  test.each([[['--help']], [['run', '--help']], [['status', '-h']], [['stop', '--help']], [['help', 'run']]])('%j prints help and exits 0', async (argv) => {
     const { code, stdout } = await run(argv);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: iics-job/);

@@ -20,7 +20,7 @@ describe('iics-job in-process', () => {
     expect(text).toMatch(/\r\x1b\[2KMT_Slow run 1: RUNNING {2}0:0\d/);
     expect(text).toMatch(/\nMT_Slow run 1: SUCCESS after 0:0\d \(\d+ target rows written, 0 failed\)\n$/);
     expect(text).not.toContain('{"event"');
-    expect(stderr.text()).toBe('');
+    expect(stderr.text()).toBe(`iics-job: logging in to ${new URL(server.loginUrl).host} (v2)...\niics-job: starting MT_Slow (MTT)...\n`);
   });
 
   test('--json on a terminal still prints JSON lines', async () => {

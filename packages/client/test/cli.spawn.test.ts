@@ -27,7 +27,8 @@ describe('iics-job run', () => {
     expect(result.events[0]).toMatchObject({ event: 'started', taskId: run.taskId, taskName, taskType: 'MTT', runId: 1 });
     expect(result.events.at(-1)).toMatchObject({ event: 'finished', taskId: run.taskId, runId: 1, state, terminal: true, exitCode });
     if (state !== 'SUCCESS') expect(result.events.at(-1)!.errorMessage).toMatch(/\S/);
-    expect(result.stderr).toBe('');
+    // Only the steps, each said as it began.
+    expect(result.stderr).toBe(`iics-job: logging in to ${new URL(server.loginUrl).host} (v2)...\niics-job: starting ${taskName} (MTT)...\n`);
     noSecrets(result, server.credentials.password);
   });
 

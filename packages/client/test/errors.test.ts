@@ -44,6 +44,13 @@ describe('error classes', () => {
     const error = new api.IicsWaitTimeoutError('still running', { taskId: 'T', runId: 3, timeoutMs: 10, lastStatus });
     expect(error).toMatchObject({ code: 'IICS_WAIT_TIMEOUT', taskId: 'T', runId: 3, lastStatus });
   });
+
+  test('a run not found carries the task and run looked for', () => {
+    const error = new api.IicsRunNotFoundError('Run 7 of task T was not found', { taskId: 'T', runId: 7, notFoundAfterMs: 30_000 });
+    expect(error).toMatchObject({ code: 'IICS_RUN_NOT_FOUND', name: 'IicsRunNotFoundError', taskId: 'T', runId: 7, notFoundAfterMs: 30_000 });
+    expect(api.isIicsError(error, 'IICS_RUN_NOT_FOUND')).toBe(true);
+    expect(readme).toMatch(/^\| `IICS_RUN_NOT_FOUND` \| `IicsRunNotFoundError` \|/m);
+  });
 });
 
 describe('README tables match the code', () => {

@@ -40,8 +40,11 @@ describe('the built package after a version bump', () => {
     writeFileSync(`${dir}/package.json`, JSON.stringify({ ...pkg, version: BUMPED }, null, 2));
     cpSync(`${packageDir}dist`, `${dir}/dist`, { recursive: true, filter: (src) => !src.endsWith('.tsbuildinfo') });
     mkdirSync(`${dir}/node_modules/@iics-jobs`, { recursive: true });
-    const undici = [`${packageDir}node_modules/undici`, `${repoRoot}node_modules/undici`].find((p) => existsSync(p))!;
-    symlinkSync(undici, `${dir}/node_modules/undici`, 'dir');
+    // Every runtime dependency the package declares (undici, commander), as npm would install them.
+    for (const dep of Object.keys(pkg.dependencies as Record<string, string>).filter((d) => !d.startsWith('@iics-jobs/'))) {
+      const installed = [`${packageDir}node_modules/${dep}`, `${repoRoot}node_modules/${dep}`].find((p) => existsSync(p))!;
+      symlinkSync(installed, `${dir}/node_modules/${dep}`, 'dir');
+    }
     symlinkSync(`${repoRoot}packages/schema`, `${dir}/node_modules/@iics-jobs/schema`, 'dir');
   }, 60_000);
   afterAll(() => {

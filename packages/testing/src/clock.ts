@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 
 /** Fake time: epoch milliseconds of the fake clock, running `1 / timeScale` times as fast as real time. */
@@ -91,7 +92,9 @@ class ScaledClock implements Clock {
    */
   setTimeoutAt(fn: () => void, dueAt: number): { cancel(): void } {
     if (typeof fn !== 'function') throw new TypeError('setTimeout needs a function');
-    const timer: PendingTimer = { due: Math.max(dueAt, this.now()), seq: this.seq++, fn, cancelled: false };
+    // Bound to the caller's async context, as a real setTimeout is: otherwise every callback would run in the
+    // context of whatever armed the shared real timer last (a trace of one job would adopt another job's callback).
+    const timer: PendingTimer = { due: Math.max(dueAt, this.now()), seq: this.seq++, fn: AsyncResource.bind(fn), cancelled: false };
     this.insert(timer);
     this.arm();
     return {
@@ -199,7 +202,8 @@ export function createManualClock(options: { start?: number | Date } = {}): Manu
     now: () => current,
     setTimeout(fn, fakeMs) {
       if (typeof fn !== 'function') throw new TypeError('setTimeout needs a function');
-      const timer: PendingTimer = { due: current + (Number.isFinite(fakeMs) && fakeMs > 0 ? fakeMs : 0), seq: seq++, fn, cancelled: false };
+      const due = current + (Number.isFinite(fakeMs) && fakeMs > 0 ? fakeMs : 0);
+      const timer: PendingTimer = { due, seq: seq++, fn: AsyncResource.bind(fn), cancelled: false };
       queue.push(timer);
       queue.sort((a, b) => a.due - b.due || a.seq - b.seq);
       return {

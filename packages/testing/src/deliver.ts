@@ -3,6 +3,7 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { checkDelays, checkMs } from './checks.js';
 import { createClock, type Clock } from './clock.js';
+import { attemptChannel, attemptMessage } from './diagnostics.js';
 import { CALLBACK_ATTEMPT_TIMEOUT_MS, CALLBACK_WINDOW_MS, callbackRetrySchedule } from './retry-schedule.js';
 
 /** One POST of a callback. `at` is fake-clock epoch ms; `elapsedMs` counts from the first attempt. */
@@ -96,7 +97,8 @@ export async function deliverWith(
   for (let index = 0; ; index++) {
     const wait = due - clock.now();
     if (wait > 0) await clock.sleep(wait, signal);
-    const outcome = await postOnce(target, body, headers, clock, attemptTimeoutMs, signal, agents);
+    const send = (): Promise<AttemptOutcome> => postOnce(target, body, headers, clock, attemptTimeoutMs, signal, agents);
+    const outcome = attemptChannel.hasSubscribers ? await tracedAttempt(attemptMessage(target, index + 1, payload), send) : await send();
     const attempt: DeliveryAttempt = { at: due, elapsedMs: due - firstAt };
     if (outcome.status !== undefined) attempt.status = outcome.status;
     if (outcome.error !== undefined) attempt.error = outcome.error;
@@ -118,6 +120,16 @@ interface AttemptOutcome {
   status?: number;
   error?: string;
   timedOut?: boolean;
+}
+
+async function tracedAttempt(message: ReturnType<typeof attemptMessage>, send: () => Promise<AttemptOutcome>): Promise<AttemptOutcome> {
+  let outcome: AttemptOutcome | undefined;
+  await attemptChannel.tracePromise(async () => {
+    outcome = await send();
+    if (outcome.status !== undefined) message.statusCode = outcome.status;
+    if (outcome.error !== undefined) message.failure = outcome.error;
+  }, message);
+  return outcome!;
 }
 
 function postOnce(

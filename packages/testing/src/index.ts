@@ -44,3 +44,4 @@ export type {
   FakeIngestionRoute,
   FakeIngestionRun,
 } from './fake/ingestion/types.js';
+export { TESTING_CHANNELS, type CallbackAttemptMessage } from './diagnostics.js';

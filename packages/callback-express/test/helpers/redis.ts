@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -14,6 +14,11 @@ export interface RedisServer {
 
 type Availability = { ok: true; url: string } | { ok: true; binary: string } | { ok: false; reason: string };
 
+/** How to get these tests to run, in the one line a skip prints. */
+export const HOW_TO_ENABLE = 'install redis-server (e.g. apt-get install redis-server) or set REDIS_URL=redis://127.0.0.1:6379';
+
+// Only PATH (or REDIS_SERVER, a path to the binary) is searched: no fixed location, so that a
+// machine without Redis can be played by a PATH without it.
 function findRedis(): Availability {
   const fromEnv = process.env.REDIS_URL;
   if (fromEnv) return { ok: true, url: fromEnv };
@@ -21,11 +26,7 @@ function findRedis(): Availability {
 }
 
 function findRedisBinary(): Availability {
-  const candidates = [
-    process.env.REDIS_SERVER,
-    '/usr/bin/redis-server',
-    ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'redis-server')),
-  ];
+  const candidates = [process.env.REDIS_SERVER, ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'redis-server'))];
   for (const candidate of candidates) {
     if (!candidate) continue;
     try {
@@ -35,7 +36,13 @@ function findRedisBinary(): Availability {
       // Not there; try the next place.
     }
   }
-  return { ok: false, reason: 'REDIS_URL is not set and no redis-server binary was found (/usr/bin/redis-server, PATH)' };
+  return { ok: false, reason: 'no redis-server on PATH and REDIS_URL is not set' };
+}
+
+/** Whether the Redis tests can run here (REDIS_URL, or a redis-server on PATH), and if not, why. */
+export function redisAvailability(): { ok: true } | { ok: false; reason: string } {
+  const found = findRedis();
+  return found.ok ? { ok: true } : found;
 }
 
 /**
@@ -49,14 +56,12 @@ export function describeWithRedis(name: string, body: (redis: () => RedisServer)
     if (process.env.CI === 'true') {
       describe(name, () => {
         test('has a Redis to test against', () => {
-          throw new Error(`${found.reason}. CI=true requires Redis: install redis-server or set REDIS_URL.`);
+          throw new Error(`${found.reason}; CI=true requires Redis: ${HOW_TO_ENABLE}.`);
         });
       });
       return;
     }
-    console.warn(
-      `\n${'!'.repeat(78)}\n!! SKIPPING "${name}": ${found.reason}.\n!! Install redis-server or set REDIS_URL to run these tests.\n${'!'.repeat(78)}\n`,
-    );
+    console.warn(`SKIPPED "${name}" (needs Redis): ${found.reason}; to run it, ${HOW_TO_ENABLE}.`);
     describe.skip(name, () => body(() => {
       throw new Error('no Redis');
     }));
@@ -83,6 +88,35 @@ export function describeWithRedis(name: string, body: (redis: () => RedisServer)
       return server;
     });
   });
+}
+
+/**
+ * A PATH with every program of this one except redis-*: a directory of symlinks, made once per
+ * process, for tests of what happens on a machine without Redis.
+ */
+let withoutRedis: string | undefined;
+export function pathWithoutRedis(): string {
+  if (withoutRedis) return withoutRedis;
+  const dir = mkdtempSync(join(tmpdir(), 'path-without-redis-'));
+  for (const from of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    let names: string[];
+    try {
+      names = readdirSync(from);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (name.startsWith('redis-')) continue;
+      try {
+        symlinkSync(join(from, name), join(dir, name));
+      } catch {
+        // The same name earlier on PATH wins, as it would in a shell.
+      }
+    }
+  }
+  withoutRedis = dir;
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** A port nothing listens on at the moment of asking (on 127.0.0.1). */
@@ -127,12 +161,17 @@ async function startRedisServer(binary: string, fixedPort?: number): Promise<{ s
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    // A binary that cannot be run (permissions, a broken file) is an 'error' event, not an exit.
+    let spawnError: Error | undefined;
+    child.once('error', (error) => {
+      spawnError = error;
+    });
     const stop = async (): Promise<void> => {
       await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     };
     try {
-      await waitReady(child, port, () => stderr);
+      await waitReady(child, binary, port, () => (spawnError ? `${spawnError.message}\n` : '') + stderr);
       return { server: { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port }, stop, child };
     } catch (error) {
       lastError = error;
@@ -142,14 +181,17 @@ async function startRedisServer(binary: string, fixedPort?: number): Promise<{ s
   throw lastError;
 }
 
-async function waitReady(child: ChildProcess, port: number, stderr: () => string): Promise<void> {
+async function waitReady(child: ChildProcess, binary: string, port: number, stderr: () => string): Promise<void> {
   const giveUpAt = Date.now() + 5_000;
+  const why = (): string => stderr().trim() || '(it wrote nothing on stderr)';
   while (Date.now() < giveUpAt) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${stderr()}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${binary} on port ${port} exited at startup (${child.exitCode ?? child.signalCode}): ${why()}`);
+    }
     if (await ping(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`redis-server on port ${port} did not answer PING within 5 s: ${stderr()}`);
+  throw new Error(`${binary} on port ${port} did not answer PING within 5 s: ${why()}`);
 }
 
 /** Sends `signal` (SIGTERM by default), then SIGKILL after 3 s; resolves once the process has exited. */
@@ -185,12 +227,12 @@ export function describeWithKillableRedis(name: string, body: (redis: () => Kill
     if (process.env.CI === 'true') {
       describe(name, () => {
         test('has a redis-server to kill', () => {
-          throw new Error(`${reason}. CI=true requires redis-server: install it (apt-get install redis-server).`);
+          throw new Error(`${reason}; CI=true requires redis-server: install it (e.g. apt-get install redis-server).`);
         });
       });
       return;
     }
-    console.warn(`\n!! SKIPPING "${name}": ${reason} (these tests kill Redis, so REDIS_URL cannot stand in).\n`);
+    console.warn(`SKIPPED "${name}" (needs redis-server): ${reason}; these tests kill Redis, so REDIS_URL cannot stand in: install redis-server (e.g. apt-get install redis-server).`);
     describe.skip(name, () => body(() => {
       throw new Error('no redis-server');
     }));

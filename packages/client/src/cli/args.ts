@@ -1,195 +1,96 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { TASK_TYPES, isTaskType, type TaskTypeName } from '@iics-jobs/schema';
-import type { TaskSelector } from '../jobs.js';
-import { MAX_TIMEOUT_MS } from '../options.js';
-import { MAX_WAIT_MS } from '../wait.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { Command, CommanderError } from 'commander';
+import { CLIENT_VERSION } from '../options.js';
+import type { CommandArgs, Invocation } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { UsageError } from './flags.js';
+import { ENV_HELP, EXITS_HELP } from './help.js';
 
-/** A usage mistake: exit 64 with a short help. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError, type CommonArgs } from './flags.js';
 
-export interface CommonArgs {
-  json: boolean;
-  verbose: boolean;
-  requestTimeoutMs?: number;
-}
+/** What the command line asks for: text to print (help, version) or a command to run. */
+export type ParsedCommandLine =
+  | { kind: 'print'; text: string; to: 'stdout' | 'stderr'; code: ExitCode }
+  | { kind: 'command'; invocation: Invocation };
 
-export type Parsed =
-  | { command: 'help'; topic: 'main' | 'run' | 'status' | 'stop' }
-  | { command: 'version' }
-  | ({
-      command: 'run';
-      task: TaskSelector;
-      taskType: TaskTypeName;
-      callbackURL?: string;
-      parameterFile?: { name: string; dir: string };
-      wait: boolean;
-      pollIntervalMs?: number;
-      timeoutMs?: number;
-    } & CommonArgs)
-  | ({ command: 'status'; taskId: string; runId: number } & CommonArgs)
-  | ({ command: 'stop'; task: TaskSelector; taskType: TaskTypeName; cleanStop: boolean } & CommonArgs);
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-const COMMON: Options = {
-  json: { type: 'boolean' },
-  verbose: { type: 'boolean' },
-  'request-timeout': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-};
-const TASK: Options = {
-  'task-name': { type: 'string' },
-  'task-id': { type: 'string' },
-  'federated-id': { type: 'string' },
-  path: { type: 'string' },
-  'task-type': { type: 'string' },
-};
-
-export function parseCommandLine(argv: readonly string[]): Parsed {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help', topic: 'main' };
-  if (command === '--version' || command === '-v') return { command: 'version' };
-  switch (command) {
-    case 'run':
-      return parseRun(rest);
-    case 'status':
-      return parseStatus(rest);
-    case 'stop':
-      return parseStop(rest);
-    default:
-      throw new UsageError(`Unknown command "${command}"; the commands are run, status and stop.`);
-  }
-}
-
-function parseRun(argv: string[]): Parsed {
-  const values = parse(argv, {
-    ...COMMON,
-    ...TASK,
-    'callback-url': { type: 'string' },
-    'param-file-name': { type: 'string' },
-    'param-file-dir': { type: 'string' },
-    'no-wait': { type: 'boolean' },
-    'poll-interval': { type: 'string' },
-    timeout: { type: 'string' },
-  });
-  if (values.help) return { command: 'help', topic: 'run' };
-  const name = str(values['param-file-name']);
-  const dir = str(values['param-file-dir']);
-  if ((name === undefined) !== (dir === undefined)) throw new UsageError('--param-file-name and --param-file-dir go together.');
-  const callbackURL = str(values['callback-url']);
-  const pollIntervalMs = duration(values['poll-interval'], '--poll-interval', MAX_WAIT_MS);
-  const timeoutMs = duration(values.timeout, '--timeout', MAX_WAIT_MS);
-  const wait = values['no-wait'] !== true;
-  if (!wait && (pollIntervalMs !== undefined || timeoutMs !== undefined)) {
-    throw new UsageError('--no-wait does not wait: drop --poll-interval and --timeout.');
-  }
-  return {
-    command: 'run',
-    task: selector(values),
-    taskType: taskType(values['task-type']),
-    wait,
-    ...(callbackURL !== undefined ? { callbackURL } : {}),
-    ...(name !== undefined && dir !== undefined ? { parameterFile: { name, dir } } : {}),
-    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...common(values),
-  };
-}
-
-function parseStatus(argv: string[]): Parsed {
-  const values = parse(argv, { ...COMMON, 'task-id': { type: 'string' }, 'run-id': { type: 'string' } });
-  if (values.help) return { command: 'help', topic: 'status' };
-  const taskId = str(values['task-id']);
-  if (!taskId) throw new UsageError('status needs --task-id (the v2 task id that "run" printed).');
-  const runIdText = str(values['run-id']);
-  if (runIdText === undefined) throw new UsageError('status needs --run-id.');
-  if (!/^\d+$/.test(runIdText) || !Number.isSafeInteger(Number(runIdText))) {
-    throw new UsageError(`--run-id must be a whole number (got "${runIdText}").`);
-  }
-  return { command: 'status', taskId, runId: Number(runIdText), ...common(values) };
-}
-
-function parseStop(argv: string[]): Parsed {
-  const values = parse(argv, { ...COMMON, ...TASK, clean: { type: 'boolean' } });
-  if (values.help) return { command: 'help', topic: 'stop' };
-  return {
-    command: 'stop',
-    task: selector(values),
-    taskType: taskType(values['task-type']),
-    cleanStop: values.clean === true,
-    ...common(values),
-  };
-}
-
-type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
-
-function parse(argv: string[], options: Options): Values {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
-    return values as Values;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    // parseArgs's messages name the option ("Unknown option '--x'", "Option '--task-id <value>' argument missing").
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
-  }
-}
-
-function str(value: Values[string]): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function selector(values: Values): TaskSelector {
-  const given: Array<[string, string]> = [];
-  for (const [flag, key] of [
-    ['task-name', 'taskName'],
-    ['task-id', 'taskId'],
-    ['federated-id', 'taskFederatedId'],
-    ['path', 'path'],
-  ] as const) {
-    const v = str(values[flag]);
-    if (v !== undefined) {
-      if (v.trim() === '') throw new UsageError(`--${flag} needs a value.`);
-      given.push([key, v]);
-    }
-  }
-  if (given.length === 0) throw new UsageError('Name the task with one of --task-name, --task-id, --federated-id or --path.');
-  if (given.length > 1) throw new UsageError('Name the task one way only (one of --task-name, --task-id, --federated-id, --path).');
-  const [key, value] = given[0]!;
-  return { [key]: value } as unknown as TaskSelector;
-}
-
-function taskType(value: Values[string]): TaskTypeName {
-  const v = str(value);
-  if (v === undefined) throw new UsageError(`--task-type is required: one of ${TASK_TYPES.join(', ')}.`);
-  // Upper-cased for the user's convenience: IICS's own examples write "Workflow".
-  const upper = v.toUpperCase();
-  if (!isTaskType(upper)) throw new UsageError(`--task-type must be one of ${TASK_TYPES.join(', ')} (got "${v}").`);
-  return upper;
+/** The usage lines of every command, printed after a usage error. */
+export function shortUsage(): string {
+  const lines = COMMANDS.map((c, i) => `${i === 0 ? 'Usage:' : '      '} iics-job ${c.name.padEnd(10)} ${c.usage}`);
+  return `${lines.join('\n')}\nRun "iics-job <command> --help" for details.\n`;
 }
 
 /**
- * A duration flag, checked in full here, before anything is sent: its limit is the one the client
- * applies to the option it becomes, so that no usage error can come after a job has started.
+ * Parses `argv` (without node and the script) with commander. Usage mistakes throw UsageError with
+ * a message that names the flag; commander's own messages are reworded to match ours.
  */
-function duration(value: Values[string], flag: string, maxMs: number): number | undefined {
-  const v = str(value);
-  if (v === undefined) return undefined;
-  const ms = parseDuration(v);
-  if (ms === undefined) throw new UsageError(`${flag} must be a duration such as 500ms, 10s, 5m, 2h or 1h30m (got "${v}").`);
-  if (ms > maxMs) throw new UsageError(`${flag} must be at most ${formatDuration(maxMs)} (got "${v}").`);
-  return ms;
+export function parseArguments(argv: readonly string[]): ParsedCommandLine {
+  let out = '';
+  let err = '';
+  let found: Invocation | undefined;
+  const program = new Command('iics-job')
+    .description('Start, watch and stop Informatica Intelligent Cloud Services (IICS) jobs.')
+    .usage('<command> [options]')
+    .version(CLIENT_VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void (out += s), writeErr: (s) => void (err += s), outputError: () => undefined })
+    .showSuggestionAfterError(true)
+    .addHelpText('afterAll', `\n${ENV_HELP}\n\n${EXITS_HELP}`)
+    .addHelpText(
+      'after',
+      '\nFile ingestion (its own parser, see file-ingestion-args.ts):\n' +
+        '  logs      download the log files of a file ingestion job (MI_TASK)\n' +
+        '  File ingestion and replication tasks: "iics-job run --task-type MI_TASK --help".\n' +
+        '\nRun "iics-job <command> --help" for a command\'s options.',
+    );
+  // Settings above are copied into each command as it is added, so they come first.
+  for (const command of COMMANDS) command.attach(program, (invocation) => (found = invocation));
+  try {
+    program.parse(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    switch (error.code) {
+      case 'commander.version':
+      case 'commander.helpDisplayed':
+        return { kind: 'print', text: out, to: 'stdout', code: EXIT.SUCCESS };
+      case 'commander.help':
+        // `iics-job` alone writes its help as an error (a script that forgot the command must not pass).
+        return err ? { kind: 'print', text: err, to: 'stderr', code: EXIT.USAGE } : { kind: 'print', text: out, to: 'stdout', code: EXIT.SUCCESS };
+      default:
+        throw new UsageError(reword(error, program));
+    }
+  }
+  if (!found) throw new UsageError('No command given.');
+  return { kind: 'command', invocation: found };
 }
 
-function common(values: Values): CommonArgs {
-  // Also the login timeout: both are client timeouts, capped at MAX_TIMEOUT_MS.
-  const requestTimeoutMs = duration(values['request-timeout'], '--request-timeout', MAX_TIMEOUT_MS);
-  return {
-    json: values.json === true,
-    verbose: values.verbose === true,
-    ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
-  };
+/** The parsed arguments alone, for tests: help and version are `{ command: 'help' | 'version' }`. */
+export function parseCommandLine(argv: readonly string[]): CommandArgs {
+  const parsed = parseArguments(argv);
+  if (parsed.kind === 'command') return parsed.invocation.args;
+  return { command: /^\d/.test(parsed.text) ? 'version' : 'help' };
+}
+
+function reword(error: CommanderError, program: Command): string {
+  const suggestion = /\(Did you mean (.+)\?\)/.exec(error.message)?.[1];
+  const hint = suggestion ? ` Did you mean ${suggestion}?` : '';
+  if (error.code === 'commander.unknownCommand') {
+    const names = COMMANDS.map((c) => c.name);
+    return `Unknown command "${program.args[0]}"; the commands are ${names.slice(0, -1).join(', ')} and ${names.at(-1)}.${hint}`;
+  }
+  if (error.code === 'commander.excessArguments') {
+    const name = /for '([^']+)'/.exec(error.message)?.[1];
+    const extra = program.commands.find((c) => c.name() === name)?.args[0];
+    if (extra !== undefined) return `Unexpected argument "${extra}".`;
+  }
+  // "--password=hunter2" is echoed by commander as it was typed: the value never is.
+  const first = error.message
+    .split('\n')[0]!
+    .replace(/^error: /, '')
+    .replace(/'(--?[^=' ]+)=[^']*'/g, "'$1=…'");
+  const text = `${first.charAt(0).toUpperCase()}${first.slice(1)}`;
+  if (error.code === 'commander.unknownOption' && /^'--pass/.test(first.replace(/^unknown option /, ''))) {
+    return `${text}: there is no password option; set IICS_PASSWORD in the environment.`;
+  }
+  return `${text}${hint ? `.${hint}` : ''}`;
 }

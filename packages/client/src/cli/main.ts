@@ -1,14 +1,13 @@
 import type { Dispatcher } from 'undici';
 import { createIicsClient, type IicsClient } from '../client.js';
-import { IicsInvalidArgumentError, IicsWaitTimeoutError } from '../errors.js';
+import { IicsInvalidArgumentError } from '../errors.js';
 import { CLIENT_VERSION, type IicsLogger } from '../options.js';
-import { parseCommandLine, UsageError, type Parsed } from './args.js';
-import { EXIT, exitCodeForError, exitCodeForState, type ExitCode } from './exit-codes.js';
-import { MAIN_HELP, RUN_HELP, SHORT_USAGE, STATUS_HELP, STOP_HELP } from './help.js';
+import { parseArguments, shortUsage, UsageError, type ParsedCommandLine } from './args.js';
+import type { CliContext } from './command.js';
+import { EXIT, exitCodeForError, type ExitCode } from './exit-codes.js';
 import { Reporter, type CliStream } from './output.js';
 import { isFileIngestionCommand, parseFileIngestionCommand } from './file-ingestion-args.js';
 import { runFileIngestionCommand } from './file-ingestion.js';
-import type { JobStatus } from '../status.js';
 
 export interface CliIo {
   env?: Record<string, string | undefined>;
@@ -20,97 +19,42 @@ export interface CliIo {
   dispatcher?: Dispatcher;
 }
 
-const HELP = { main: MAIN_HELP, run: RUN_HELP, status: STATUS_HELP, stop: STOP_HELP } as const;
-
 /** Runs `iics-job` with `argv` (without node and the script) and returns the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
   const env = io.env ?? process.env;
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
 
+  // File ingestion (MI_TASK) and `logs` have their own parser for now (file-ingestion-args.ts).
   if (isFileIngestionCommand(argv)) return fileIngestionMain(argv, { env, stdout, stderr, ...(io.signal ? { signal: io.signal } : {}), dispatcher: io.dispatcher });
 
-  let parsed: Parsed;
+  let parsed: ParsedCommandLine;
   try {
-    parsed = parseCommandLine(argv);
+    parsed = parseArguments(argv);
   } catch (error) {
     return usage(stderr, error);
   }
-  if (parsed.command === 'help') {
-    stdout.write(HELP[parsed.topic]);
-    return EXIT.SUCCESS;
-  }
-  if (parsed.command === 'version') {
-    stdout.write(`${CLIENT_VERSION}\n`);
-    return EXIT.SUCCESS;
+  if (parsed.kind === 'print') {
+    (parsed.to === 'stdout' ? stdout : stderr).write(parsed.text);
+    return parsed.code;
   }
 
-  const reporter = new Reporter(stdout, stderr, parsed.json);
-  let client: IicsClient;
+  const { args, execute } = parsed.invocation;
+  const reporter = new Reporter(stdout, stderr, args.json === true);
+  let client: IicsClient | undefined;
+  const ctx: CliContext = {
+    stdout,
+    stderr,
+    reporter,
+    signal: io.signal,
+    phase: 'other',
+    client: () =>
+      (client ??= clientFromEnv(env, args.requestTimeoutMs, args.verbose === true ? stderrLogger(stderr) : undefined, io.dispatcher)),
+  };
   try {
-    client = clientFromEnv(env, parsed.requestTimeoutMs, parsed.verbose ? stderrLogger(stderr) : undefined, io.dispatcher);
+    return await execute(ctx);
   } catch (error) {
-    return usage(stderr, error);
-  }
-
-  let phase: 'start' | 'wait' | 'other' = 'other';
-  try {
-    switch (parsed.command) {
-      case 'run': {
-        phase = 'start';
-        const started = await client.jobs.start(
-          {
-            ...parsed.task,
-            taskType: parsed.taskType,
-            ...(parsed.callbackURL !== undefined ? { callbackURL: parsed.callbackURL } : {}),
-            ...(parsed.parameterFile ? { parameterFile: parsed.parameterFile } : {}),
-          },
-          io.signal ? { signal: io.signal } : {},
-        );
-        reporter.started(started, parsed.wait);
-        if (!parsed.wait) {
-          reporter.notWaited(started, EXIT.NO_WAIT);
-          return EXIT.NO_WAIT;
-        }
-        phase = 'wait';
-        try {
-          const final = await client.jobs.wait(
-            { taskId: started.taskId, runId: started.runId },
-            {
-              ...(parsed.pollIntervalMs !== undefined ? { pollIntervalMs: parsed.pollIntervalMs } : {}),
-              ...(parsed.timeoutMs !== undefined ? { timeoutMs: parsed.timeoutMs } : {}),
-              ...(io.signal ? { signal: io.signal } : {}),
-              onUpdate: (status) => reporter.update(status),
-            },
-          );
-          const code = exitCodeForState(final.state, final.terminal);
-          reporter.finished(final, code);
-          return code;
-        } catch (error) {
-          if (error instanceof IicsWaitTimeoutError) {
-            reporter.stillRunning(started.taskId, started.runId, error.lastStatus as JobStatus | undefined, EXIT.STILL_RUNNING);
-            return EXIT.STILL_RUNNING;
-          }
-          throw error;
-        }
-      }
-      case 'status': {
-        const status = await client.jobs.status({ taskId: parsed.taskId, runId: parsed.runId }, io.signal ? { signal: io.signal } : {});
-        const code = exitCodeForState(status.state, status.terminal);
-        reporter.status(status, code);
-        return code;
-      }
-      case 'stop': {
-        const answer = await client.jobs.stop(
-          { ...parsed.task, taskType: parsed.taskType, cleanStop: parsed.cleanStop },
-          io.signal ? { signal: io.signal } : {},
-        );
-        reporter.stopped(answer.description, parsed.cleanStop, EXIT.SUCCESS);
-        return EXIT.SUCCESS;
-      }
-    }
-  } catch (error) {
-    const code: ExitCode = exitCodeForError(error, phase);
+    const code: ExitCode = error instanceof UsageError ? EXIT.USAGE : exitCodeForError(error, ctx.phase);
     if (code === EXIT.USAGE) {
       reporter.close();
       return usage(stderr, error);
@@ -119,7 +63,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     return code;
   } finally {
     reporter.close();
-    await client.close().catch(() => undefined);
+    await client?.close().catch(() => undefined);
   }
 }
 
@@ -162,7 +106,7 @@ function usage(stderr: CliStream, error: unknown): number {
     stderr.write(`iics-job: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.EXCEPTION;
   }
-  stderr.write(`iics-job: ${error.message}\n\n${SHORT_USAGE}`);
+  stderr.write(`iics-job: ${error.message}\n\n${shortUsage()}`);
   return EXIT.USAGE;
 }
 

@@ -21,8 +21,12 @@ export class Reporter {
   readonly #since: number;
   #label = '';
   #state: string | undefined;
+  #last: JobStatus | undefined;
+  #job: StartedJob | undefined;
   #progressShown = false;
   #ticker: ReturnType<typeof setInterval> | undefined;
+  #heartbeatMs: number | undefined;
+  #heartbeat: ReturnType<typeof setTimeout> | undefined;
 
   constructor(out: CliStream, err: CliStream, json: boolean, now: () => number = Date.now) {
     this.#out = out;
@@ -36,7 +40,22 @@ export class Reporter {
     return this.#json;
   }
 
+  /** A step that may take a while (logging in, a lookup, the start), on stderr as it begins: never a silent wait. */
+  step(text: string): void {
+    this.#err.write(`iics-job: ${text}\n`);
+  }
+
+  /**
+   * In JSON mode, a `heartbeat` line whenever nothing was printed for `ms` while waiting, so that a
+   * CI watchdog or a log shipper sees a long job is alive.
+   */
+  heartbeat(ms: number): void {
+    this.#heartbeatMs = ms;
+    this.#armHeartbeat();
+  }
+
   started(job: StartedJob, waiting: boolean): void {
+    this.#job = job;
     this.#label = `${job.taskName ?? job.taskId} run ${job.runId}`;
     if (this.#json) {
       this.#line({ event: 'started', taskId: job.taskId, taskName: job.taskName, taskType: job.taskType, runId: job.runId });
@@ -55,6 +74,7 @@ export class Reporter {
   update(status: JobStatus): void {
     const changed = status.state !== this.#state;
     this.#state = status.state;
+    this.#last = status;
     if (this.#json) {
       if (changed && !status.terminal) this.#line({ event: 'status', ...summary(status), elapsedMs: this.#elapsed() });
       return;
@@ -115,6 +135,18 @@ export class Reporter {
     if (this.#json) this.#line({ event: 'error', code: code ?? 'UNEXPECTED', message, exitCode });
   }
 
+  /** Ctrl-C or SIGTERM while waiting, without --stop-on-interrupt: how to pick the run up again. */
+  interrupted(job: StartedJob): void {
+    this.#endProgress();
+    const selector = `--task-id ${job.taskId}`;
+    this.#err.write(
+      `iics-job: the job goes on in IICS. To pick it up again:\n` +
+        `  iics-job status ${selector} --run-id ${job.runId}\n` +
+        `  iics-job stop ${selector} --task-type ${job.taskType}\n` +
+        `(or run with --stop-on-interrupt to stop it on Ctrl-C)\n`,
+    );
+  }
+
   close(): void {
     this.#endProgress();
   }
@@ -125,11 +157,32 @@ export class Reporter {
 
   #render(): void {
     if (this.#json || this.#state === undefined) return;
-    this.#out.write(`\r\x1b[2K${this.#label}: ${this.#state}  ${formatElapsed(this.#elapsed())}`);
+    const rows = this.#last?.rows?.successTargetRows ?? this.#last?.rows?.successSourceRows;
+    const shown = rows !== undefined ? `  ${rows.toLocaleString('en-US')} rows` : '';
+    this.#out.write(`\r\x1b[2K${this.#label}: ${this.#state}  ${formatElapsed(this.#elapsed())}${shown}`);
     this.#progressShown = true;
   }
 
+  #armHeartbeat(): void {
+    if (this.#heartbeat) clearTimeout(this.#heartbeat);
+    this.#heartbeat = undefined;
+    if (!this.#json || this.#heartbeatMs === undefined) return;
+    this.#heartbeat = setTimeout(() => {
+      const job = this.#job;
+      this.#line({
+        event: 'heartbeat',
+        ...(this.#last ? summary(this.#last) : { taskId: job?.taskId, runId: job?.runId, state: this.#state ?? 'QUEUED' }),
+        elapsedMs: this.#elapsed(),
+      });
+    }, this.#heartbeatMs);
+    // The wait's own timers keep the process alive; this one must never be what does.
+    this.#heartbeat.unref?.();
+  }
+
   #endProgress(): void {
+    this.#heartbeatMs = undefined;
+    if (this.#heartbeat) clearTimeout(this.#heartbeat);
+    this.#heartbeat = undefined;
     if (this.#ticker) clearInterval(this.#ticker);
     this.#ticker = undefined;
     if (this.#progressShown) this.#out.write('\n');
@@ -138,6 +191,7 @@ export class Reporter {
 
   #line(value: Record<string, unknown>): void {
     this.#out.write(`${JSON.stringify(value)}\n`);
+    this.#armHeartbeat();
   }
 }
 

@@ -23,6 +23,7 @@ const BENCHMARKS = [
   { id: '3', name: 'client', title: 'client overhead', module: './client.mjs', fn: 'runClientBench' },
   { id: '4', name: 'scale', title: 'scale of the fake', module: './scale.mjs', fn: 'runScaleBench' },
   { id: '5', name: 'memory', title: 'MemoryStore memory', module: './memory.mjs', fn: 'runMemoryBench' },
+  { id: '6', name: 'wait', title: 'waiting on the callback against polling', module: './wait.mjs', fn: 'runWaitBench' },
 ];
 
 const { values } = parseArgs({
@@ -43,7 +44,7 @@ const RESULTS = path.resolve(values.out ?? path.join(benchDir, 'results.json'));
 const wanted = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined;
 const selected = BENCHMARKS.filter((b) => !wanted || wanted.has(b.id) || wanted.has(b.name));
 if (selected.length === 0) {
-  console.error(`--only ${values.only}: no such benchmark (1-5 or ${BENCHMARKS.map((b) => b.name).join(', ')})`);
+  console.error(`--only ${values.only}: no such benchmark (1-6 or ${BENCHMARKS.map((b) => b.name).join(', ')})`);
   process.exit(64);
 }
 

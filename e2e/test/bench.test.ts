@@ -16,13 +16,13 @@ describe('npm run bench -- --quick', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('runs the five benchmarks, prints the table and writes numeric results', { timeout: 90_000 }, async () => {
+  test('runs the six benchmarks, prints the table and writes numeric results', { timeout: 90_000 }, async () => {
     const out = path.join(dir, 'results.json');
     const result = await run(process.execPath, [path.join(repoRoot, 'bench/run.mjs'), '--quick', '--out', out], { timeoutMs: 85_000 });
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
 
-    const tableRows = result.stdout.split('\n').filter((line) => /^\| [1-5] \|/.test(line));
-    for (const bench of ['1', '2', '3', '4', '5']) {
+    const tableRows = result.stdout.split('\n').filter((line) => /^\| [1-6] \|/.test(line));
+    for (const bench of ['1', '2', '3', '4', '5', '6']) {
       expect(tableRows.some((line) => line.startsWith(`| ${bench} |`)), `no row for benchmark ${bench}:\n${result.stdout}`).toBe(true);
     }
     expect(result.stdout).toMatch(/\| # \| what +\| +ours \| +baseline \| ratio \| +min-max \| CPU ours \/ baseline +\| target +\|\n/);
@@ -34,6 +34,8 @@ describe('npm run bench -- --quick', () => {
     expect(result.stdout).toMatch(/benchmark 4 check: every callback processed exactly once, no failed start/);
     expect(result.stdout).toMatch(/receiver req\/s: \(b\) ours\+MemoryStore \/ \(e\) @octokit\/webhooks/);
     expect(result.stdout).toMatch(/memory: heap MB, MemoryStore with 100,000 done keys/);
+    expect(result.stdout).toMatch(/wait latency after the job's end, median \(callback-wait vs polling every 1 s\)/);
+    expect(result.stdout).toMatch(/wait: \(a\) 6 \+ 6 jobs of 1-4 s in real time, .*\(b\) 6 \+ 6 jobs of 2-6 min at 200x; \d+ of 12 callback-waits ended by their callback/);
 
     const json = JSON.parse(await readFile(out, 'utf8')) as {
       quick: boolean;
@@ -44,8 +46,8 @@ describe('npm run bench -- --quick', () => {
     };
     expect(json.quick).toBe(true);
     expect(json.problems).toEqual([]);
-    expect(Object.keys(json.benchmarks).sort()).toEqual(['client', 'memory', 'receiver', 'scale', 'validation']);
-    expect(new Set(json.rows.map((row) => row.bench))).toEqual(new Set(['1', '2', '3', '4', '5']));
+    expect(Object.keys(json.benchmarks).sort()).toEqual(['client', 'memory', 'receiver', 'scale', 'validation', 'wait']);
+    expect(new Set(json.rows.map((row) => row.bench))).toEqual(new Set(['1', '2', '3', '4', '5', '6']));
     expect(json.rows).toHaveLength(tableRows.length);
 
     // Without Redis (outside CI; under CI=true the run above exits 1) the RedisStore row is skipped, saying why.

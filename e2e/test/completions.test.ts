@@ -122,8 +122,9 @@ describe('jobs.wait / jobs.run with completions (one process)', () => {
       statusRequests: 1,
       callback: { objectId: started.taskId, runId: started.runId, status: 'COMPLETED' },
     });
-    // One read of an ended run: the activityMonitor GET (not listed there any more), then the activityLog GET.
-    expect(statusRequests(server) - before).toBe(2);
+    // The callback says the run ended, so the one read asks the activity log straight away: one GET.
+    expect(server.requests.slice(-1).map((q) => q.route)).toEqual(['activityLog']);
+    expect(statusRequests(server) - before).toBe(1);
   });
 
   test('callback during the wait: jobs.run sends callbackBaseUrl as callbackURL, waits on the callback, then reads SUCCESS vs WARNING once', async () => {
@@ -138,8 +139,8 @@ describe('jobs.wait / jobs.run with completions (one process)', () => {
     expect(result).toMatchObject({ state: 'WARNING', endedBy: 'callback', statusRequests: 1, source: 'log' });
     expect(result.rows?.failedTargetRows).toBeGreaterThan(0);
     expect(result.endedAt).toBeInstanceOf(Date);
-    // Polling at the default 10 s would have read a 10-minute job about 60 times; this one: a single read.
-    expect(server.requests.filter((q) => q.route === 'activityMonitor')).toHaveLength(1);
+    // Polling at the default 10 s would have read a 10-minute job about 60 times; this one: a single GET of the log.
+    expect(server.requests.filter((q) => q.route === 'activityMonitor' || q.route === 'activityLog').map((q) => q.route)).toEqual(['activityLog']);
   });
 
   test('duplicate callbacks: IICS delivering it three times at once ends every wait once and runs onCallback once', async () => {

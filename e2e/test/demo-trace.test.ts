@@ -19,7 +19,7 @@ describe('npm run demo -- --trace', () => {
     // The demo waits on the callback: each wait ends by it, and reads the status once, with its two requests.
     expect(spans).toMatch(/\n {2}iics\.job\.wait [\d.]+ ms run=1 state=SUCCESS ended_by=callback/);
     expect(spans).toMatch(/\n {2}iics\.job\.wait [\d.]+ ms run=1 state=WARNING ended_by=callback/);
-    expect(spans).toMatch(/\n {4}iics\.job\.status [\d.]+ ms run=1 state=(SUCCESS|WARNING) \[\w+\]\n {6}GET \/api\/v2\/activity\/activityMonitor [\d.]+ ms http=200/);
+    expect(spans).toMatch(/\n {4}iics\.job\.status [\d.]+ ms run=1 state=(SUCCESS|WARNING) \[\w+\]\n {6}GET \/api\/v2\/activity\/activity(Log|Monitor) [\d.]+ ms http=200/);
     expect(spans.match(/\n {2}iics\.callback\.receive [\d.]+ ms run=1 http=200 outcome=processed/g)).toHaveLength(2);
     expect(spans).toMatch(/\n {4}iics\.callback\.handle /);
     // The fake's two deliveries are two top-level spans: neither adopted the other's context.

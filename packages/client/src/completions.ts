@@ -15,6 +15,9 @@ export interface CompletionSource {
 
 /** IICS gives up on a callback after 30 minutes; a poll a minute catches one that never came at little cost. */
 export const DEFAULT_FALLBACK_POLL_INTERVAL_MS = 60_000;
+// The fallback polls are insurance against a callback that is lost, which is rare: after the first
+// they space out, doubling up to this many times fallbackPollIntervalMs (5 min by default).
+const FALLBACK_BACKOFF_CAP = 5;
 
 // Reads after the callback while the activity log has not caught up with it yet; then pollIntervalMs.
 const SETTLE_DELAYS_MS = [250, 500, 1_000, 2_000];
@@ -23,9 +26,9 @@ type Arrival = { kind: 'callback'; callback: CallbackUrlResponse } | { kind: 'fa
 
 /**
  * The wait with a completion source: it ends when the callback arrives (then one status read gives
- * SUCCESS vs WARNING, rows and times), and polls every `fallbackPollIntervalMs` in case it never
- * does; every `pollIntervalMs` instead once the source failed. Aborts and the timeout are the
- * caller's (`signal`).
+ * SUCCESS vs WARNING, rows and times), and polls in case it never does: first after
+ * `fallbackPollIntervalMs`, then twice, four times ... that long, up to five times; every
+ * `pollIntervalMs` instead once the source failed. Aborts and the timeout are the caller's (`signal`).
  */
 export async function waitOnCompletions(
   ref: JobRef,
@@ -36,11 +39,13 @@ export async function waitOnCompletions(
   onRead: (status: JobStatus) => void,
 ): Promise<WaitResult> {
   const pollMs = options.pollIntervalMs;
-  let interval = options.fallbackPollIntervalMs ?? DEFAULT_FALLBACK_POLL_INTERVAL_MS;
+  const fallbackMs = options.fallbackPollIntervalMs ?? DEFAULT_FALLBACK_POLL_INTERVAL_MS;
+  let interval = fallbackMs;
+  let sourceFailed = false;
   let reads = 0;
   let seen = false;
-  const read = async (): Promise<JobStatus> => {
-    const current = await status(ref, { signal, notListed: seen ? 'RUNNING' : 'QUEUED' });
+  const read = async (ended = false): Promise<JobStatus> => {
+    const current = await status(ref, { signal, notListed: seen ? 'RUNNING' : 'QUEUED', ...(ended ? { ended } : {}) });
     reads += 1;
     if (current.source !== 'none') seen = true;
     onRead(current);
@@ -63,6 +68,7 @@ export async function waitOnCompletions(
       if (next.kind === 'tick') {
         const current = await read();
         if (current.terminal) return { ...current, endedBy: 'poll', statusRequests: reads };
+        if (!sourceFailed) interval = Math.min(interval * 2, fallbackMs * FALLBACK_BACKOFF_CAP);
         continue;
       }
       // An abort also rejects the source's wait: that is the caller's abort, not a failed source.
@@ -77,13 +83,14 @@ export async function waitOnCompletions(
           error: message,
         });
         interval = pollMs;
+        sourceFailed = true;
         // The callback may have come and gone while the source could not tell: look now.
         const current = await read();
         if (current.terminal) return { ...current, endedBy: 'poll', statusRequests: reads };
         continue;
       }
       const callback = next.callback;
-      let current = await read();
+      let current = await read(true);
       for (let i = 0; !current.terminal; i += 1) {
         await sleep(SETTLE_DELAYS_MS[i] ?? pollMs, signal);
         current = await read();

@@ -192,12 +192,17 @@ export class Jobs {
   }
 
   /** @internal `notListed`: what a run in neither list is taken to be (QUEUED before it was seen, RUNNING after). */
-  statusWith(ref: JobRef, options: StatusOptions & { notListed: 'QUEUED' | 'RUNNING' }): Promise<JobStatus> {
+  statusWith(ref: JobRef, options: StatusOptions & { notListed: 'QUEUED' | 'RUNNING'; ended?: boolean }): Promise<JobStatus> {
     return traced(channels.status, () => ({ taskId: ref.taskId, runId: ref.runId }), () => this.#statusWith(ref, options));
   }
 
-  async #statusWith(ref: JobRef, options: StatusOptions & { notListed: 'QUEUED' | 'RUNNING' }): Promise<JobStatus> {
+  async #statusWith(ref: JobRef, options: StatusOptions & { notListed: 'QUEUED' | 'RUNNING'; ended?: boolean }): Promise<JobStatus> {
     const signal = options.signal ? { signal: options.signal } : {};
+    // A run known to have ended (its callback came) is looked up in the log first: one request, not two.
+    if (options.ended) {
+      const logged = findLogEntry(await this.#activityLog(ref, signal), ref);
+      if (logged) return statusFromLog(ref, logged);
+    }
     const monitor = await this.#api.call({
       method: 'GET',
       family: 'v2',
@@ -213,7 +218,13 @@ export class Jobs {
     // A run the monitor calls COMPLETED or FAILED may already be logged, with the final state.
     if (fromMonitor && !/^(COMPLETED|FAILED)$/i.test(running!.executionState)) return fromMonitor;
 
-    const log = await this.#api.call({
+    const ended = findLogEntry(await this.#activityLog(ref, signal), ref);
+    if (ended) return statusFromLog(ref, ended);
+    return fromMonitor ?? statusNotListed(ref, options.notListed);
+  }
+
+  #activityLog(ref: JobRef, signal: { signal?: AbortSignal }) {
+    return this.#api.call({
       method: 'GET',
       family: 'v2',
       path: '/api/v2/activity/activityLog',
@@ -223,9 +234,6 @@ export class Jobs {
       schemaName: 'ActivityLogEntry[]',
       ...signal,
     });
-    const ended = findLogEntry(log, ref);
-    if (ended) return statusFromLog(ref, ended);
-    return fromMonitor ?? statusNotListed(ref, options.notListed);
   }
 
   /** Polls until the run ends; IICS_WAIT_TIMEOUT (with the last status) when `timeoutMs` passes first. */

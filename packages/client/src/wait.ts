@@ -25,7 +25,7 @@ export interface WaitOptions {
    * then reads the status once; polling every `fallbackPollIntervalMs` catches a callback that never comes.
    */
   completions?: CompletionSource;
-  /** With `completions`: time between the fallback polls. Default 60 000 ms. */
+  /** With `completions`: time to the first fallback poll; the next ones double it, up to 5 times it. Default 60 000 ms. */
   fallbackPollIntervalMs?: number;
   /** `jobs.run` only: the receiver's URL (as `callbackUrl()` built it), sent as the job's `callbackURL`. */
   callbackBaseUrl?: string;
@@ -45,7 +45,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 /** The largest `pollIntervalMs` and `timeoutMs` (what a Node.js timer can hold, about 24.8 days). */
 export const MAX_WAIT_MS = 2 ** 31 - 1;
 
-export type StatusFn = (ref: JobRef, options: { signal: AbortSignal; notListed: 'QUEUED' | 'RUNNING' }) => Promise<JobStatus>;
+/** `ended`: the run is known to have ended (its callback came), so the activity log is asked first. */
+export type StatusFn = (ref: JobRef, options: { signal: AbortSignal; notListed: 'QUEUED' | 'RUNNING'; ended?: boolean }) => Promise<JobStatus>;
 
 export function checkWaitOptions(options: unknown): WaitOptions {
   if (options === undefined) return {};

@@ -25,6 +25,9 @@ function silentSource(): CompletionSource & { waits: JobRef[]; stopped: number }
   return source;
 }
 
+/** Fake-clock times of the activityMonitor requests. */
+const monitorTimes = (server: Awaited<ReturnType<typeof fake>>): number[] => server.requests.filter((r) => r.route === 'activityMonitor').map((r) => r.at);
+
 describe('jobs.wait with completions', () => {
   test('without completions the wait polls, and says so: endedBy "poll" and the number of status reads', async () => {
     const server = await fake({ tasks: [{ name: 'MT_Load', type: 'MTT', durationMs: 200_000 }] });
@@ -61,14 +64,20 @@ describe('jobs.wait with completions', () => {
     expect(logs.join('\n')).toMatch(/resolved with the callback of run 2 of task/);
   });
 
-  test('the fallback polls run every fallbackPollIntervalMs; the source is told to stop when they end the wait', async () => {
-    const server = await fake({ tasks: [{ name: 'MT_Load', type: 'MTT', durationMs: 300_000 }] });
+  test('the fallback polls start at fallbackPollIntervalMs and space out to 5 times it; the source is told to stop when they end the wait', async () => {
+    const server = await fake({ tasks: [{ name: 'MT_Load', type: 'MTT', durationMs: 1_500_000 }] });
     const { client } = clientFor(server);
     const source = silentSource();
     const started = await client.jobs.start({ taskName: 'MT_Load', taskType: 'MTT' });
     const result = await client.jobs.wait(started, { completions: source, fallbackPollIntervalMs: 30, pollIntervalMs: 600_000, timeoutMs: 10_000 });
     expect(result).toMatchObject({ state: 'SUCCESS', endedBy: 'poll' });
-    expect(result.statusRequests).toBeGreaterThan(2); // not pollIntervalMs: that one is for a failed source
+    // Polls at 30, 90, 210, 360, 510, ... ms of a 1.5 s run: gaps of 60, 120, then 150 ms; not every 30 ms,
+    // and not pollIntervalMs (that one is for a failed source).
+    const times = monitorTimes(server);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(result.statusRequests).toBeGreaterThanOrEqual(4);
+    expect(result.statusRequests).toBeLessThan(15);
+    expect(Math.max(...gaps)).toBeGreaterThan(2 * Math.min(...gaps));
     expect(source.waits).toEqual([{ taskId: started.taskId, runId: started.runId }]);
     expect(source.stopped).toBe(1);
   });

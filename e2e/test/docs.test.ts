@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { repoRoot, run } from './helpers.js';
+import { packageNames, repoRoot, run } from './helpers.js';
 
 // What a newcomer reads first agrees with itself and with what the packages are.
 
-const PACKAGES = ['schema', 'client', 'callback-express', 'testing'];
+const PACKAGES: readonly string[] = packageNames;
 const read = (file: string) => readFile(path.join(repoRoot, file), 'utf8');
 
 describe('the READMEs and the LICENSE', () => {

@@ -20,6 +20,18 @@ export function parseDuration(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
+/**
+ * A duration flag's value (undefined when the flag was not given) in ms, at most `maxMs`; a bad value throws
+ * `usageError(message)` with a message naming the flag and the accepted forms.
+ */
+export function durationFlag(value: unknown, flag: string, maxMs: number, usageError: (message: string) => Error): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw usageError(`${flag} must be a duration such as 500ms, 10s, 5m, 2h or 1h30m (got "${value}").`);
+  if (ms > maxMs) throw usageError(`${flag} must be at most ${formatDuration(maxMs)} (got "${value}").`);
+  return ms;
+}
+
 /** 7_200_000 → "2h", 86_400_000 → "24h", 90_000 → "1m30s", 1500 → "1s500ms": for messages. */
 export function formatDuration(ms: number): string {
   const parts: string[] = [];

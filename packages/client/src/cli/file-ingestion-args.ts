@@ -3,7 +3,7 @@ import type { FileIngestionTaskSelector } from '../ingestion/types.js';
 import { MAX_TIMEOUT_MS } from '../options.js';
 import { MAX_WAIT_MS } from '../wait.js';
 import { UsageError } from './args.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { durationFlag } from './duration.js';
 
 /** What `iics-job run|status|logs --task-type MI_TASK` was asked to do: a plain object, whichever parser produced it. */
 export type FileIngestionCommand =
@@ -166,11 +166,7 @@ function vars(list: string[] | undefined): Record<string, string> {
 }
 
 function duration(value: unknown, flag: string, maxMs: number): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new UsageError(`${flag} must be a duration such as 500ms, 10s, 5m, 2h or 1h30m (got "${value}").`);
-  if (ms > maxMs) throw new UsageError(`${flag} must be at most ${formatDuration(maxMs)} (got "${value}").`);
-  return ms;
+  return durationFlag(value, flag, maxMs, (message) => new UsageError(message));
 }
 
 function commonArgs(values: Record<string, unknown>): IngestionCommon {

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MAX_TIMEOUT_MS } from '../options.js';
 import { MAX_WAIT_MS } from '../wait.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { durationFlag } from './duration.js';
 
 /** `iics-job … --task-type TASKFLOW` (and `resume`): advanced taskflows, as a plain object any parser can fill. */
 export type TaskflowCommand =
@@ -118,11 +118,7 @@ export function parseTaskflowCommand(command: 'run' | 'status' | 'stop' | 'resum
 }
 
 function duration(value: unknown, flag: string, maxMs: number): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new TaskflowUsageError(`${flag} must be a duration such as 500ms, 10s, 5m, 2h or 1h30m (got "${value}").`);
-  if (ms > maxMs) throw new TaskflowUsageError(`${flag} must be at most ${formatDuration(maxMs)} (got "${value}").`);
-  return ms;
+  return durationFlag(value, flag, maxMs, (message) => new TaskflowUsageError(message));
 }
 
 export const TASKFLOW_HELP = `Usage: iics-job run --task-type TASKFLOW --api-name NAME [--input key=value ...] [--instance-name X] [options]

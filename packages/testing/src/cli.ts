@@ -140,13 +140,14 @@ function describe(fake: FakeIics, json: boolean): string {
   const tasks = fake.tasks.map((t) => ({ name: t.name, type: t.type, id: t.id, federatedId: t.federatedId, path: t.path }));
   const taskflows = fake.taskflows.map((t) => ({ apiName: t.apiName, name: t.name, location: t.location }));
   if (json) {
-    return JSON.stringify({ loginUrl: fake.loginUrl, serverUrl: fake.serverUrl, baseApiUrl: fake.baseApiUrl, username: fake.credentials.username, password: fake.credentials.password, tasks, taskflows });
+    return JSON.stringify({ loginUrl: fake.loginUrl, serverUrl: fake.serverUrl, baseApiUrl: fake.baseApiUrl, dashboardUrl: fake.dashboardUrl, username: fake.credentials.username, password: fake.credentials.password, tasks, taskflows });
   }
   const width = Math.max(...tasks.map((t) => t.name.length));
   return [
     `iics-fake: a fake IICS is listening (time scale ${fake.clock.timeScale})`,
     `  login URL:  ${fake.loginUrl}`,
     `  server URL: ${fake.serverUrl}  (the POD host: serverUrl and baseApiUrl)`,
+    ...(fake.dashboardUrl ? [`  dashboard:  ${fake.dashboardUrl}  (live page of runs, requests and callbacks)`] : []),
     `  username:   ${fake.credentials.username}`,
     // These are the fake's own test credentials, printed so that a non-Node test can log in.
     `  password:   ${fake.credentials.password}`,

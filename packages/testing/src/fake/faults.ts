@@ -50,6 +50,16 @@ export class FaultState {
     return undefined;
   }
 
+  /** The faults still planned, for the dashboard. */
+  pending(): { failures: Array<{ route: FakeRoute; remaining: number; status: number }>; drops: Array<{ route: FakeRoute; remaining: number }>; latencies: Array<{ route: FakeRoute; ms: number; unit: 'real' | 'fake' }>; duplicate: { extra: number; mode: 'sequential' | 'concurrent' } } {
+    return {
+      failures: this.failures.map(({ route, remaining, status }) => ({ route, remaining, status })),
+      drops: this.drops.map(({ route, remaining }) => ({ route, remaining })),
+      latencies: [...this.latencies].map(([route, latency]) => ({ route, ...latency })),
+      duplicate: { ...this.duplicate },
+    };
+  }
+
   /** The public `faults` object; `expireSessions` is the server's to give. */
   api(expireSessions: () => void): FakeFaults {
     return {

@@ -8,6 +8,7 @@ import { createClock, type Clock } from '../clock.js';
 import { V2IdFactory, federatedId, orgId } from '../ids.js';
 import { callbackRetrySchedule } from '../retry-schedule.js';
 import { CallbackSender } from './callbacks.js';
+import { DASHBOARD_PREFIX, Dashboard } from './dashboard/server.js';
 import type { FakeContext, FakeOrigin, FakeRequest, RouteDefinition } from './context.js';
 import { ERROR_CODES, faultError, familyError, type ErrorFamily, type RouteResult } from './errors.js';
 import { FaultState } from './faults.js';
@@ -146,11 +147,15 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     },
   };
 
+  let dashboard: Dashboard | undefined;
   const onRequest = (origin: FakeOrigin) => (req: http.IncomingMessage, res: http.ServerResponse) => {
     let record: RecordedRequest | undefined;
+    // The dashboard's own requests (login origin, /_fake/...) are not recorded.
+    if (origin === 'login' && dashboard?.handle(req, res)) return;
     (async () => {
       const url = parseTarget(req.url);
       record = recordRequest(req, url, origin);
+      dashboard?.observe(record, res);
       await handleRequest(req, res, record, url);
     })().catch((error: unknown) => {
       const path = record?.path ?? req.url?.split('?')[0] ?? '';
@@ -301,10 +306,17 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     throw error;
   }
 
+  const faultsApi = faults.api(() => ctx.sessions.endAll());
+  if (settings.dashboard) {
+    const sources = { clock, tasks: catalog.list, engine, requests, violations, faults, schedule: settings.schedule, callbacksBusy: () => sender.busy };
+    dashboard = new Dashboard(sources, faultsApi);
+  }
+
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing.abort(new Error('the fake IICS was closed'));
+      dashboard?.close();
       timers.cancelAll();
       const error = new Error('the fake IICS was closed');
       for (const waiter of runWaiters) waiter.reject(error);
@@ -360,7 +372,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       if (typeof runId !== 'string') return Promise.reject(new TypeError(`waitForFileIngestionRun: runId must be a string, got ${typeof runId}`));
       return ingestion.waitFor(runId, waitOptions.signal, closing.signal);
     },
-    faults: faults.api(() => ctx.sessions.endAll()),
+    faults: faultsApi,
+    ...(dashboard ? { dashboardUrl: `${loginUrl}${DASHBOARD_PREFIX}` } : {}),
     close,
   };
   return fake;
@@ -519,6 +532,7 @@ interface Settings {
   fileIngestion: Required<FakeIngestionOptions>;
   taskflowRunIds: 'number' | 'string';
   sessionLogFormat: 'text' | 'zip';
+  dashboard: boolean;
 }
 
 function checkOptions(options: StartFakeIicsOptions): Settings {
@@ -576,7 +590,13 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
     ...optionalRateLimit(checkRateLimit(options.objectsRateLimit)),
     fileIngestion: checkIngestionOptions(options.fileIngestion),
     sessionLogFormat,
+    dashboard: checkDashboard(options.dashboard),
   };
+}
+
+function checkDashboard(value: unknown): boolean {
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`dashboard must be true or false, got ${String(value)}`);
+  return value ?? true;
 }
 
 function optionalRateLimit(limit: { requests: number; perMs: number } | undefined): { objectsRateLimit?: { requests: number; perMs: number } } {

@@ -180,6 +180,8 @@ export interface StartFakeIicsOptions {
    * "zip" (application/zip holding the .log), as real PODs do both. A taskflow's logs are a zip.
    */
   sessionLogFormat?: 'text' | 'zip';
+  /** The live page at `dashboardUrl` (`/_fake/` on the login host) and its JSON API; default true. */
+  dashboard?: boolean;
 }
 
 export interface FakeFaults {
@@ -231,6 +233,11 @@ export interface FakeIics {
   /** Resolves with the file ingestion run once it has ended. */
   waitForFileIngestionRun(runId: string, options?: { signal?: AbortSignal }): Promise<FakeIngestionRun>;
   readonly faults: FakeFaults;
+  /**
+   * "http://127.0.0.1:<port>/_fake/": a live page of the tasks, runs, requests and callback attempts,
+   * with its JSON API under `/_fake/api/`. Undefined with `dashboard: false`.
+   */
+  readonly dashboardUrl?: string;
   /** Stops timers, pending callbacks and the server. */
   close(): Promise<void>;
 }

@@ -624,7 +624,8 @@ export interface components {
         };
         /**
          * @description DMASK masking task, DRS replication task, DSS synchronization task, MTT mapping task,
-         *     PCS PowerCenter task, WORKFLOW linear taskflow. Send them in upper case.
+         *     PCS PowerCenter task, WORKFLOW linear taskflow. IICS reads them in any case (its own
+         *     documentation writes `Workflow`, clients send `Mtt`); send them in upper case, as listed.
          * @enum {string}
          */
         TaskType: "DMASK" | "DRS" | "DSS" | "MTT" | "PCS" | "WORKFLOW";
@@ -653,6 +654,11 @@ export interface components {
             runtime?: components["schemas"]["JobRuntime"];
             parameterFileName?: string;
             parameterFileDir?: string;
+            /**
+             * @description Not read on a start: a widely used Java client sends `"runId": 0` in every start and stop
+             *     body, and IICS runs the job. Accepted and ignored; do not send it.
+             */
+            runId?: number;
         };
         JobResponse: {
             "@type"?: string;
@@ -673,6 +679,13 @@ export interface components {
             taskFederatedId?: string;
             taskName?: string;
             taskType: components["schemas"]["TaskType"];
+            /**
+             * @description Not read: a stop targets the task, not a run. Some clients send `"runId": 0`; accepted and
+             *     ignored. Do not send it.
+             */
+            runId?: number;
+            /** @description Not read on a stop (clients send the start's body again); accepted and ignored. Do not send it. */
+            callbackURL?: string;
         };
         SuccessResponse: {
             "@type"?: string;

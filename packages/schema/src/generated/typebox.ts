@@ -89,7 +89,8 @@ export const LoginV3Response = Type.Object({
 export type LoginV3Response = components['schemas']['LoginV3Response'];
 
 /** DMASK masking task, DRS replication task, DSS synchronization task, MTT mapping task,
- * PCS PowerCenter task, WORKFLOW linear taskflow. Send them in upper case. */
+ * PCS PowerCenter task, WORKFLOW linear taskflow. IICS reads them in any case (its own
+ * documentation writes `Workflow`, clients send `Mtt`); send them in upper case, as listed. */
 export const TaskType = Type.Union([Type.Literal("DMASK"), Type.Literal("DRS"), Type.Literal("DSS"), Type.Literal("MTT"), Type.Literal("PCS"), Type.Literal("WORKFLOW")]);
 export type TaskType = components['schemas']['TaskType'];
 
@@ -112,6 +113,7 @@ export const JobRequest = Type.Object({
   "runtime": Type.Optional(JobRuntime),
   "parameterFileName": Type.Optional(Type.String({"minLength":1})),
   "parameterFileDir": Type.Optional(Type.String({"minLength":1})),
+  "runId": Type.Optional(Type.Integer({"description":"Not read on a start: a widely used Java client sends `\"runId\": 0` in every start and stop\nbody, and IICS runs the job. Accepted and ignored; do not send it.\n"})),
 }, {"additionalProperties":false});
 export type JobRequest = components['schemas']['JobRequest'];
 
@@ -134,6 +136,8 @@ export const JobStopRequest = Type.Object({
   "taskFederatedId": Type.Optional(Type.String({"minLength":1})),
   "taskName": Type.Optional(Type.String({"minLength":1})),
   "taskType": TaskType,
+  "runId": Type.Optional(Type.Integer({"description":"Not read: a stop targets the task, not a run. Some clients send `\"runId\": 0`; accepted and\nignored. Do not send it.\n"})),
+  "callbackURL": Type.Optional(Type.String({"description":"Not read on a stop (clients send the start's body again); accepted and ignored. Do not send it."})),
 }, {"additionalProperties":false});
 export type JobStopRequest = components['schemas']['JobStopRequest'];
 

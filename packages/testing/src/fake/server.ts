@@ -84,6 +84,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
 
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
+  const warnings: string[] = [];
   const report = (problem: string): void => {
     violations.push(problem);
     // Also said out loud: a consumer's test may never look at `violations`.
@@ -139,6 +140,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     taskflows,
     taskflowRunIds: settings.taskflowRunIds,
     sessionLogFormat: settings.sessionLogFormat,
+    strictRequests: settings.strictRequests,
     stableId(key, make) {
       let value = stable.get(key);
       if (value === undefined) stable.set(key, (value = make()));
@@ -255,6 +257,11 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       headers: req.headers,
       ...(username === undefined ? {} : { username }),
       ...(sessionId === undefined ? {} : { sessionId }),
+      warn(message) {
+        (record.warnings ??= []).push(message);
+        warnings.push(message);
+        if (warnings.length > settings.maxRecorded) warnings.splice(0, warnings.length - settings.maxRecorded);
+      },
     };
     let result: RouteResult;
     try {
@@ -334,6 +341,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     runs: engine.views,
     fileIngestionRuns: ingestion.views,
     violations,
+    warnings,
     addTask: (definition) => catalog.add(definition, 'task'),
     taskflows: taskflows.catalog.list,
     taskflowRuns: taskflows.engine.views,
@@ -519,6 +527,7 @@ interface Settings {
   fileIngestion: Required<FakeIngestionOptions>;
   taskflowRunIds: 'number' | 'string';
   sessionLogFormat: 'text' | 'zip';
+  strictRequests: boolean;
 }
 
 function checkOptions(options: StartFakeIicsOptions): Settings {
@@ -560,7 +569,10 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   }
   const taskflowRunIds = options.taskflowRunIds ?? 'number';
   if (taskflowRunIds !== 'number' && taskflowRunIds !== 'string') throw new TypeError(`taskflowRunIds must be "number" or "string", got ${String(taskflowRunIds)}`);
+  const strictRequests = options.strictRequests ?? false;
+  if (typeof strictRequests !== 'boolean') throw new TypeError(`strictRequests must be true or false, got ${String(strictRequests)}`);
   return {
+    strictRequests,
     taskflowRunIds,
     port,
     podPort,

@@ -23,7 +23,7 @@ describe('public types', () => {
     expectTypeOf(startFakeIics).returns.toEqualTypeOf<Promise<FakeIics>>();
     expectTypeOf(deliverCallback).returns.toEqualTypeOf<Promise<DeliveryResult>>();
     expectTypeOf(useFakeIics).returns.toEqualTypeOf<FakeIics>();
-    expectTypeOf<FakeRoute>().toEqualTypeOf<'loginV2' | 'loginV3' | 'logout' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'sessionLog' | 'errorLog' | 'lookup' | 'objects' | 'taskflowRun' | 'taskflowStatus' | 'taskflowTerminate' | 'taskflowResume' | FakeIngestionRoute | '*'>();
+    expectTypeOf<FakeRoute>().toEqualTypeOf<'loginV2' | 'loginV3' | 'logout' | 'validSessionId' | 'serverTime' | 'job' | 'stop' | 'activityMonitor' | 'activityLog' | 'sessionLog' | 'errorLog' | 'lookup' | 'objects' | 'taskflowRun' | 'taskflowStatus' | 'taskflowTerminate' | 'taskflowResume' | FakeIngestionRoute | '*'>();
     expectTypeOf<DeliveryResult['attempts'][number]>().toMatchTypeOf<{ at: number; status?: number; error?: string }>();
   });
 });

@@ -80,6 +80,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/user/validSessionId": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Is this session still good
+         * @description Says whether the session id given as `icToken` is still valid and how many minutes it has
+         *     left. The documentation names the session in the body, not in a header, so no session
+         *     header is required (whether the real service also wants `icSessionId` is UNCONFIRMED; a
+         *     client may send it). Whether the check itself counts as use of the session is UNCONFIRMED
+         *     (the fake does not extend it). An unknown or expired session is answered
+         *     `isValidToken: false` (UNCONFIRMED: the real service may answer an error object instead).
+         */
+        post: operations["validateSessionV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/server/serverTime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The service's clock
+         * @description The current time of the service, which job-running clients read to compare with the
+         *     activity log's times. The answer's shape is UNCONFIRMED (no documentation or sample was
+         *     found): read `time` tolerantly, and accept other members.
+         */
+        get: operations["getServerTime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/job": {
         parameters: {
             query?: never;
@@ -686,6 +733,26 @@ export interface components {
             runId?: number;
             /** @description Not read on a stop (clients send the start's body again); accepted and ignored. Do not send it. */
             callbackURL?: string;
+        };
+        ValidatedTokenRequest: {
+            /** @constant */
+            "@type"?: "validatedToken";
+            /** @description The session's user (documented; the fake refuses a session of another user). */
+            userName?: string;
+            /** @description The session id to check. */
+            icToken: string;
+        };
+        ValidatedTokenResponse: {
+            "@type"?: string;
+            isValidToken: boolean;
+            /** @description Minutes until the session expires if it stays idle. */
+            timeUntilExpire?: number;
+        };
+        /** @description UNCONFIRMED shape. */
+        ServerTimeResponse: {
+            "@type"?: string;
+            /** @description The time now, UTC, RFC 3339 (UNCONFIRMED). */
+            time?: string;
         };
         SuccessResponse: {
             "@type"?: string;
@@ -1368,6 +1435,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["V2Unauthorized"];
+            500: components["responses"]["V2ServerError"];
+        };
+    };
+    validateSessionV2: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidatedTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatedTokenResponse"];
+                };
+            };
+            400: components["responses"]["V2BadRequest"];
+            500: components["responses"]["V2ServerError"];
+        };
+    };
+    getServerTime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The time now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerTimeResponse"];
+                };
             };
             401: components["responses"]["V2Unauthorized"];
             500: components["responses"]["V2ServerError"];

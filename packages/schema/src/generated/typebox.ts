@@ -141,6 +141,27 @@ export const JobStopRequest = Type.Object({
 }, {"additionalProperties":false});
 export type JobStopRequest = components['schemas']['JobStopRequest'];
 
+export const ValidatedTokenRequest = Type.Object({
+  "@type": Type.Optional(Type.Literal("validatedToken")),
+  "userName": Type.Optional(Type.String({"description":"The session's user (documented; the fake refuses a session of another user)."})),
+  "icToken": Type.String({"minLength":1,"description":"The session id to check."}),
+}, {"additionalProperties":false});
+export type ValidatedTokenRequest = components['schemas']['ValidatedTokenRequest'];
+
+export const ValidatedTokenResponse = Type.Object({
+  "@type": Type.Optional(Type.String()),
+  "isValidToken": Type.Boolean(),
+  "timeUntilExpire": Type.Optional(Type.Integer({"description":"Minutes until the session expires if it stays idle."})),
+});
+export type ValidatedTokenResponse = components['schemas']['ValidatedTokenResponse'];
+
+/** UNCONFIRMED shape. */
+export const ServerTimeResponse = Type.Object({
+  "@type": Type.Optional(Type.String()),
+  "time": Type.Optional(Type.String({"description":"The time now, UTC, RFC 3339 (UNCONFIRMED)."})),
+});
+export type ServerTimeResponse = components['schemas']['ServerTimeResponse'];
+
 export const SuccessResponse = Type.Object({
   "@type": Type.Optional(Type.String()),
   "description": Type.Optional(Type.String()),
@@ -557,6 +578,9 @@ export const componentSchemas = {
   JobRequest,
   JobResponse,
   JobStopRequest,
+  ValidatedTokenRequest,
+  ValidatedTokenResponse,
+  ServerTimeResponse,
   SuccessResponse,
   ActivityMonitorEntry,
   TransformationLogEntry,

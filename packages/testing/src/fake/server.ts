@@ -15,6 +15,7 @@ import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from '.
 import { jobRoute, stopRoute } from './routes/job.js';
 import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
 import { lookupRoute } from './routes/lookup.js';
+import { serverTimeRoute, validSessionIdRoute } from './routes/session.js';
 import { checkRateLimit, SlidingWindowLimit } from './objects/rate-limit.js';
 import { objectsRoute } from './objects/route.js';
 import { INGESTION_ROUTE_DEFINITIONS } from './ingestion/routes.js';
@@ -44,6 +45,8 @@ const ROUTES: readonly RouteDefinition[] = [
   loginV3Route,
   logoutV2Route,
   logoutV3Route,
+  validSessionIdRoute,
+  serverTimeRoute,
   jobRoute,
   stopRoute,
   activityMonitorRoute,

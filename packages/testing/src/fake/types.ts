@@ -57,6 +57,8 @@ export type FakeRoute =
   | 'loginV2'
   | 'loginV3'
   | 'logout'
+  | 'validSessionId'
+  | 'serverTime'
   | 'job'
   | 'stop'
   | 'activityMonitor'

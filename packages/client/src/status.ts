@@ -108,8 +108,8 @@ export function findLogEntry(entries: readonly ActivityLogEntry[], ref: JobRef):
     if (entry.objectId === ref.taskId && entry.runId === ref.runId) return entry;
   }
   for (const entry of entries) {
-    const children = [...(entry.entries ?? []), ...(entry.items ?? [])];
-    const child = children.length > 0 ? findLogEntry(children, ref) : undefined;
+    // A list entry's children are its `entries` (the entry by id, which has `items`, is not read here).
+    const child = entry.entries && entry.entries.length > 0 ? findLogEntry(entry.entries, ref) : undefined;
     if (child) return child;
   }
   return undefined;
@@ -141,7 +141,7 @@ export function statusFromLog(ref: JobRef, entry: ActivityLogEntry): JobStatus {
   const status: JobStatus = { taskId: ref.taskId, runId: ref.runId, state, terminal, source: 'log', raw: entry };
   fillCommon(status, entry.objectName, entry.type, logTimes(entry), logErrorMessage(entry), entry);
   if (entry.type === 'WORKFLOW') {
-    const children = entry.entries ?? entry.items ?? [];
+    const children = entry.entries ?? [];
     if (children.length > 0) {
       status.children = children.map((child) => {
         const c = stateFromLogState(child.state);
@@ -213,7 +213,7 @@ function pickRows(entry: JobRows): JobRows | undefined {
 function logErrorMessage(entry: ActivityLogEntry): string | undefined {
   if (entry.errorMsg && !NO_ERRORS.test(entry.errorMsg)) return entry.errorMsg;
   if (entry.state === 1) return undefined;
-  for (const child of [...(entry.entries ?? []), ...(entry.items ?? [])]) {
+  for (const child of entry.entries ?? []) {
     const message = logErrorMessage(child);
     if (message) return message;
   }

@@ -75,6 +75,14 @@ test('ActivityLogEntry: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.ActivityLogEntry>>().toEqualTypeOf<C['ActivityLogEntry']>();
   expectTypeOf<S.ActivityLogEntry>().toEqualTypeOf<C['ActivityLogEntry']>();
 });
+test('ActivityLogEntryDetail: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ActivityLogEntryDetail>>().toEqualTypeOf<C['ActivityLogEntryDetail']>();
+  expectTypeOf<S.ActivityLogEntryDetail>().toEqualTypeOf<C['ActivityLogEntryDetail']>();
+});
+test('ActivityLogEntryItem: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ActivityLogEntryItem>>().toEqualTypeOf<C['ActivityLogEntryItem']>();
+  expectTypeOf<S.ActivityLogEntryItem>().toEqualTypeOf<C['ActivityLogEntryItem']>();
+});
 test('TransformationLogEntry: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.TransformationLogEntry>>().toEqualTypeOf<C['TransformationLogEntry']>();
   expectTypeOf<S.TransformationLogEntry>().toEqualTypeOf<C['TransformationLogEntry']>();

@@ -170,7 +170,9 @@ export interface paths {
         };
         /**
          * One log entry by its id
-         * @description The single entry; its children come in `items` rather than `entries`.
+         * @description The single entry, with the org's `orgId`; its children come in `items`, each an
+         *     `activityLogEntryItem` (not the list's entry shape). The id may be a list entry's `id` or
+         *     the `id` of one of its `entries` (a task of a linear taskflow).
          */
         get: operations["getActivityLogEntry"];
         put?: never;
@@ -750,8 +752,6 @@ export interface components {
             scheduleName?: string;
             /** @description Child entries (the session of a task, the tasks of a linear taskflow). */
             entries?: components["schemas"]["ActivityLogEntry"][];
-            /** @description Child entries, as `/activityLog/{id}` names them. */
-            items?: components["schemas"]["ActivityLogEntry"][];
             subTaskEntries?: {
                 [key: string]: unknown;
             }[];
@@ -767,6 +767,81 @@ export interface components {
             hasStopOnErrorRecord?: boolean;
             contextExternalId?: string;
             transformationEntries?: components["schemas"]["TransformationLogEntry"][];
+        };
+        /**
+         * @description One completed job as `/activityLog/{id}` answers it: the top level of a list entry plus
+         *     `orgId`, with its children in `items` (each an `activityLogEntryItem`), not in `entries`.
+         */
+        ActivityLogEntryDetail: {
+            "@type"?: string;
+            id: string;
+            type?: string;
+            /** @description The task id. */
+            objectId?: string;
+            objectName?: string;
+            runId: components["schemas"]["RunId"];
+            /** @description US Eastern wall-clock time, wrongly marked `Z`; use `startTimeUtc`. */
+            startTime?: string;
+            /** @description US Eastern wall-clock time, wrongly marked `Z`; use `endTimeUtc`. */
+            endTime?: string;
+            /** @description UTC, RFC 3339 in practice (not enforced). */
+            startTimeUtc?: string;
+            /** @description UTC, RFC 3339 in practice (not enforced). */
+            endTimeUtc?: string;
+            /** @description 1 completed successfully, 2 completed with errors (warning), 3 failed. */
+            state: number;
+            failedSourceRows?: number;
+            successSourceRows?: number;
+            failedTargetRows?: number;
+            successTargetRows?: number;
+            errorMsg?: string | null;
+            startedBy?: string;
+            runContextType?: string;
+            scheduleName?: string;
+            /** @description The 6-character v2 org id. */
+            orgId?: string;
+            totalSuccessRows?: number;
+            totalFailedRows?: number;
+            stopOnError?: boolean;
+            hasStopOnErrorRecord?: boolean;
+            /**
+             * @description The run's items: for a task, its session (with `transformationEntries` and the
+             *     `Session Log File Name`). For a linear taskflow the shape is UNCONFIRMED (no real
+             *     sample): its tasks may come as items of their own or as the `children` of one item;
+             *     read both.
+             */
+            items?: components["schemas"]["ActivityLogEntryItem"][];
+        };
+        /**
+         * @description An item of `/activityLog/{id}` (`@type` `activityLogEntryItem`). Unlike a list entry's
+         *     children it has `objectId`, `children`, `sequenceValues` and `inOutParameterValues`, and no
+         *     `*Utc` times, `entries`, `subTaskEntries` or `sessionVariables`.
+         */
+        ActivityLogEntryItem: {
+            "@type"?: string;
+            id: string;
+            type?: string;
+            objectId?: string;
+            objectName?: string;
+            runId?: components["schemas"]["RunId"];
+            agentId?: string;
+            runtimeEnvironmentId?: string;
+            /** @description US Eastern wall-clock time, wrongly marked `Z` (the item has no UTC time). */
+            startTime?: string;
+            /** @description US Eastern wall-clock time, wrongly marked `Z`. */
+            endTime?: string;
+            state?: number;
+            errorMsg?: string | null;
+            /** @description Includes `Session Log File Name`, `ERROR_CODE`, compute units. */
+            logEntryItemAttrs?: {
+                [key: string]: string;
+            };
+            startedBy?: string;
+            runContextType?: string;
+            children?: components["schemas"]["ActivityLogEntryItem"][];
+            transformationEntries?: components["schemas"]["TransformationLogEntry"][];
+            sequenceValues?: unknown[];
+            inOutParameterValues?: unknown[];
         };
         TransformationLogEntry: {
             "@type"?: string;
@@ -1452,7 +1527,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ActivityLogEntry"];
+                    "application/json": components["schemas"]["ActivityLogEntryDetail"];
                 };
             };
             400: components["responses"]["V2BadRequest"];

@@ -11,6 +11,12 @@ export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","
 /** Validates `input` as a ActivityLogEntry; on success `value` is the input itself, extra fields included. */
 export const parseActivityLogEntry = createParser<components['schemas']['ActivityLogEntry']>(S.ActivityLogEntry, 'ActivityLogEntry', 'response');
 
+/** Validates `input` as a ActivityLogEntryDetail; on success `value` is the input itself, extra fields included. */
+export const parseActivityLogEntryDetail = createParser<components['schemas']['ActivityLogEntryDetail']>(S.ActivityLogEntryDetail, 'ActivityLogEntryDetail', 'response');
+
+/** Validates `input` as a ActivityLogEntryItem; on success `value` is the input itself, extra fields included. */
+export const parseActivityLogEntryItem = createParser<components['schemas']['ActivityLogEntryItem']>(S.ActivityLogEntryItem, 'ActivityLogEntryItem', 'response');
+
 /** Validates `input` as a ActivityMonitorEntry; on success `value` is the input itself, extra fields included. */
 export const parseActivityMonitorEntry = createParser<components['schemas']['ActivityMonitorEntry']>(S.ActivityMonitorEntry, 'ActivityMonitorEntry', 'response');
 

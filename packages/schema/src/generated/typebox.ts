@@ -207,7 +207,6 @@ export const ActivityLogEntry = Type.Recursive((This) => Type.Object({
   "runContextType": Type.Optional(Type.String({"description":"ICS_UI, SCHEDULER, REST-API and others."})),
   "scheduleName": Type.Optional(Type.String()),
   "entries": Type.Optional(Type.Array(This, {"description":"Child entries (the session of a task, the tasks of a linear taskflow)."})),
-  "items": Type.Optional(Type.Array(This, {"description":"Child entries, as `/activityLog/{id}` names them."})),
   "subTaskEntries": Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
   "logEntryItemAttrs": Type.Optional(Type.Record(Type.String(), Type.String())),
   "sessionVariables": Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -219,6 +218,63 @@ export const ActivityLogEntry = Type.Recursive((This) => Type.Object({
   "transformationEntries": Type.Optional(Type.Array(TransformationLogEntry)),
 }), { $id: "ActivityLogEntry" });
 export type ActivityLogEntry = components['schemas']['ActivityLogEntry'];
+
+/** An item of `/activityLog/{id}` (`@type` `activityLogEntryItem`). Unlike a list entry's
+ * children it has `objectId`, `children`, `sequenceValues` and `inOutParameterValues`, and no
+ * `*Utc` times, `entries`, `subTaskEntries` or `sessionVariables`. */
+export const ActivityLogEntryItem = Type.Recursive((This) => Type.Object({
+  "@type": Type.Optional(Type.String()),
+  "id": Type.String(),
+  "type": Type.Optional(Type.String()),
+  "objectId": Type.Optional(Type.String()),
+  "objectName": Type.Optional(Type.String()),
+  "runId": Type.Optional(RunId),
+  "agentId": Type.Optional(Type.String()),
+  "runtimeEnvironmentId": Type.Optional(Type.String()),
+  "startTime": Type.Optional(Type.String({"description":"US Eastern wall-clock time, wrongly marked `Z` (the item has no UTC time)."})),
+  "endTime": Type.Optional(Type.String({"description":"US Eastern wall-clock time, wrongly marked `Z`."})),
+  "state": Type.Optional(Type.Integer()),
+  "errorMsg": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "logEntryItemAttrs": Type.Optional(Type.Record(Type.String(), Type.String())),
+  "startedBy": Type.Optional(Type.String()),
+  "runContextType": Type.Optional(Type.String()),
+  "children": Type.Optional(Type.Array(This)),
+  "transformationEntries": Type.Optional(Type.Array(TransformationLogEntry)),
+  "sequenceValues": Type.Optional(Type.Array(Type.Unknown())),
+  "inOutParameterValues": Type.Optional(Type.Array(Type.Unknown())),
+}), { $id: "ActivityLogEntryItem" });
+export type ActivityLogEntryItem = components['schemas']['ActivityLogEntryItem'];
+
+/** One completed job as `/activityLog/{id}` answers it: the top level of a list entry plus
+ * `orgId`, with its children in `items` (each an `activityLogEntryItem`), not in `entries`. */
+export const ActivityLogEntryDetail = Type.Object({
+  "@type": Type.Optional(Type.String()),
+  "id": Type.String(),
+  "type": Type.Optional(Type.String()),
+  "objectId": Type.Optional(Type.String({"description":"The task id."})),
+  "objectName": Type.Optional(Type.String()),
+  "runId": RunId,
+  "startTime": Type.Optional(Type.String({"description":"US Eastern wall-clock time, wrongly marked `Z`; use `startTimeUtc`."})),
+  "endTime": Type.Optional(Type.String({"description":"US Eastern wall-clock time, wrongly marked `Z`; use `endTimeUtc`."})),
+  "startTimeUtc": Type.Optional(Type.String({"description":"UTC, RFC 3339 in practice (not enforced)."})),
+  "endTimeUtc": Type.Optional(Type.String({"description":"UTC, RFC 3339 in practice (not enforced)."})),
+  "state": Type.Integer({"description":"1 completed successfully, 2 completed with errors (warning), 3 failed."}),
+  "failedSourceRows": Type.Optional(Type.Integer()),
+  "successSourceRows": Type.Optional(Type.Integer()),
+  "failedTargetRows": Type.Optional(Type.Integer()),
+  "successTargetRows": Type.Optional(Type.Integer()),
+  "errorMsg": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "startedBy": Type.Optional(Type.String()),
+  "runContextType": Type.Optional(Type.String()),
+  "scheduleName": Type.Optional(Type.String()),
+  "orgId": Type.Optional(Type.String({"description":"The 6-character v2 org id."})),
+  "totalSuccessRows": Type.Optional(Type.Integer()),
+  "totalFailedRows": Type.Optional(Type.Integer()),
+  "stopOnError": Type.Optional(Type.Boolean()),
+  "hasStopOnErrorRecord": Type.Optional(Type.Boolean()),
+  "items": Type.Optional(Type.Array(ActivityLogEntryItem, {"description":"The run's items: for a task, its session (with `transformationEntries` and the\n`Session Log File Name`). For a linear taskflow the shape is UNCONFIRMED (no real\nsample): its tasks may come as items of their own or as the `children` of one item;\nread both.\n"})),
+});
+export type ActivityLogEntryDetail = components['schemas']['ActivityLogEntryDetail'];
 
 /** Either `id`, or `path` with `type`. */
 export const LookupRequestObject = Type.Object({
@@ -505,6 +561,8 @@ export const componentSchemas = {
   ActivityMonitorEntry,
   TransformationLogEntry,
   ActivityLogEntry,
+  ActivityLogEntryItem,
+  ActivityLogEntryDetail,
   LookupRequestObject,
   LookupRequest,
   LookupObject,

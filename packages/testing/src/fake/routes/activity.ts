@@ -1,6 +1,7 @@
-import { parseActivityLogEntry, parseActivityMonitorEntry } from '@iics-jobs/schema';
+import { parseActivityLogEntry, parseActivityLogEntryDetail, parseActivityMonitorEntry, type ParseIssue, type ParseResult } from '@iics-jobs/schema';
 import { eachOf, exactPath, type RouteDefinition } from '../context.js';
 import { ERROR_CODES, v2Error, type RouteResult } from '../errors.js';
+import { logEntryDetail } from '../log-detail.js';
 
 const DEFAULT_ROW_LIMIT = 200;
 const MAX_ROW_LIMIT = 1000;
@@ -88,11 +89,30 @@ export const activityLogEntryRoute: RouteDefinition = {
     const match = /^\/saas\/api\/v2\/activity\/activityLog\/([^/]+)$/.exec(path);
     return match ? decodeId(match[1]!) : undefined;
   },
-  validate: parseActivityLogEntry,
+  validate: checkDetail,
   handle(ctx, request): RouteResult {
     const run = ctx.engine.logRecord(request.param!);
     if (!run) return v2Error(404, ERROR_CODES.notFound, `No activity log entry with id ${request.param!.slice(0, 40)} exists.`);
-    // The entry by id names its children `items`, where the list names them `entries`.
-    return { status: 200, body: ctx.engine.logEntry(run, 'items') };
+    return { status: 200, body: logEntryDetail(run, ctx.orgId) };
   },
 };
+
+// Keys of a list entry's children that the real items never have: the schema reads tolerantly and
+// would let them through, but a fake that sent them would teach its users the wrong shape.
+const LIST_ONLY_KEYS = ['entries', 'subTaskEntries', 'sessionVariables', 'startTimeUtc', 'endTimeUtc'];
+
+/** The schema, and no key of the list's shape on any item. */
+function checkDetail(body: unknown): ParseResult<unknown> {
+  const parsed = parseActivityLogEntryDetail(body);
+  if (!parsed.ok) return parsed;
+  const errors: ParseIssue[] = [];
+  if ('entries' in parsed.value) errors.push({ path: '/entries', message: 'the entry by id has items, not entries' });
+  const visit = (items: readonly object[] | undefined, path: string): void => {
+    items?.forEach((item, i) => {
+      for (const key of LIST_ONLY_KEYS) if (key in item) errors.push({ path: `${path}/${i}/${key}`, message: 'a list entry key on an activityLogEntryItem' });
+      visit((item as { children?: object[] }).children, `${path}/${i}/children`);
+    });
+  };
+  visit(parsed.value.items, '/items');
+  return errors.length > 0 ? { ok: false, errors } : parsed;
+}

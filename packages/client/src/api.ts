@@ -195,7 +195,7 @@ export class ApiClient {
         this.#targets.set(joined, parsed);
       }
       // The query as `url.searchParams.set` would write it, on a path that has none of its own.
-      const query = call.query ? new URLSearchParams(stringValues(call.query)).toString() : '';
+      const query = call.query ? queryString(call.query) : '';
       target = query === '' ? parsed : { origin: parsed.origin, path: `${parsed.path}?${query}` };
     }
     const auth = call.target
@@ -243,6 +243,24 @@ export class ApiClient {
       { operation, status: res.status, issues },
     );
   }
+}
+
+// Characters that application/x-www-form-urlencoded (URLSearchParams) writes as they are.
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+
+/**
+ * The query as `URLSearchParams` writes it. Ids, numbers and booleans need no escaping and are
+ * joined directly (a URLSearchParams per call cost about 5 µs); anything else goes through it.
+ */
+function queryString(query: Record<string, string | number | boolean>): string {
+  let out = '';
+  for (const key in query) {
+    if (!Object.hasOwn(query, key)) continue;
+    const value = String(query[key]);
+    if (!FORM_SAFE.test(key) || !FORM_SAFE.test(value)) return new URLSearchParams(stringValues(query)).toString();
+    out += `${out === '' ? '' : '&'}${key}=${value}`;
+  }
+  return out;
 }
 
 function stringValues(query: Record<string, string | number | boolean>): Record<string, string> {

@@ -81,11 +81,13 @@ export class HttpTransport {
   }
 
   send(req: HttpRequest): Promise<HttpResponse> {
+    // Without a subscriber: the exchange itself, without the async wrapper that fills the message.
+    if (!channels.request.hasSubscribers) return this.exchange(req, readAll);
     return traced(
       channels.request,
       () => ({ method: req.method, origin: req.origin, operation: req.operation }),
       async (message) => {
-        const res = await this.exchange(req, (answer) => answer.read());
+        const res = await this.exchange(req, readAll);
         if (message) message.statusCode = res.status;
         return res;
       },
@@ -185,6 +187,8 @@ export class HttpTransport {
     });
   }
 }
+
+const readAll = (answer: HttpStreamResponse): Promise<HttpResponse> => answer.read();
 
 function abortedError(operation: string, reason: unknown): IicsAbortedError {
   return new IicsAbortedError(`${operation} was aborted.`, { cause: reason });

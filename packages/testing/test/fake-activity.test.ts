@@ -162,12 +162,23 @@ describe('activityLog', () => {
     expect(ones.every((e) => e.runId === 1)).toBe(true);
   });
 
-  test('bad numbers: 400', async () => {
+  test('numbers out of range: a v2 error object, 400', async () => {
     expectV2Error(await get('/api/v2/activity/activityLog?rowLimit=0'), 400);
     expectV2Error(await get('/api/v2/activity/activityLog?rowLimit=1001'), 400);
     expectV2Error(await get('/api/v2/activity/activityLog?offset=-1'), 400);
-    expectV2Error(await get('/api/v2/activity/activityLog?taskId=x&runId=abc'), 400);
     expectV2Error(await get('/api/v2/activity/activityLog?taskId='), 400);
+  });
+
+  test('a value that is no number (offset=abc, rowLimit=x, runId=abc): 400 with an HTML page, not JSON, as the real service', async () => {
+    for (const query of ['offset=abc', 'rowLimit=x', 'taskId=x&runId=abc']) {
+      const res = await fetch(`${fake.serverUrl}/api/v2/activity/activityLog?${query}`, { headers: { icSessionId: session }, signal: AbortSignal.timeout(10_000) });
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      const text = await res.text();
+      expect(() => JSON.parse(text)).toThrow();
+      expect(text).toContain(`the ${query.split('=')[0]!.replace('taskId', 'runId')} parameter is not a number`);
+    }
+    // The afterEach hook checks that the fake reported no violation for its own non-JSON answers.
   });
 
   test('at most 200 rows without rowLimit, up to 1000 with it', async () => {

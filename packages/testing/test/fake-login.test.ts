@@ -182,10 +182,16 @@ describe('sessions', () => {
 });
 
 describe('unknown resources', () => {
-  test('an unknown path is 404 with the error object of its family; a wrong method is 405', async () => {
+  test('an unknown path is 404 with an HTML "Resource not found." page, as the real service; a wrong method is 405', async () => {
     const { session } = await loginV2(fake);
-    expectV2Error(await call(fake.serverUrl, 'GET', '/api/v2/task', { session }), 404);
-    expectV3Error(await call(fake.serverUrl, 'GET', '/public/core/v3/agents', { session }), 404);
+    for (const [base, path] of [[fake.serverUrl, '/api/v2/task'], [fake.serverUrl, '/public/core/v3/agents'], [fake.loginUrl, '/saas/api/v2/job']] as const) {
+      const res = await fetch(`${base}${path}`, { headers: { icSessionId: session, accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      const text = await res.text();
+      expect(text).toMatch(/^<!DOCTYPE html>/);
+      expect(text).toContain('Resource not found.');
+    }
     expectV2Error(await call(fake.loginUrl, 'GET', '/ma/api/v2/user/login'), 405);
     expectV2Error(await call(fake.serverUrl, 'GET', '/api/v2/job', { session }), 405);
     expectV3Error(await call(fake.serverUrl, 'GET', '/public/core/v3/lookup', { session }), 405);

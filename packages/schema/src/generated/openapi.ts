@@ -1190,6 +1190,20 @@ export interface components {
                 "application/json": components["schemas"]["TaskflowRunResponse"];
             };
         };
+        /**
+         * @description A field is missing or out of range (a v2 error object), or a query value is not a number at
+         *     all (`offset=abc`, `rowLimit=x`): then the body is not JSON (UNCONFIRMED status and text; the
+         *     fake answers an HTML page).
+         */
+        V2BadRequestOrPage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V2Error"];
+                "text/html": string;
+            };
+        };
         /** @description A field is missing or malformed. */
         V2BadRequest: {
             headers: {
@@ -1217,13 +1231,18 @@ export interface components {
                 "application/json": components["schemas"]["V2Error"];
             };
         };
-        /** @description Resource not found. */
+        /**
+         * @description Not found: an error object for an id the resource does not know; for a path the service
+         *     does not know at all, an HTML page saying "Resource not found." (`text/html`, real answer;
+         *     its markup varies).
+         */
         V2NotFound: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["V2Error"];
+                "text/html": string;
             };
         };
         /** @description Too many requests. */
@@ -1289,13 +1308,18 @@ export interface components {
                 "application/json": components["schemas"]["V3Error"];
             };
         };
-        /** @description Resource not found. */
+        /**
+         * @description Not found: an error object for an id the resource does not know; for a path the service
+         *     does not know at all, an HTML page saying "Resource not found." (`text/html`, real answer;
+         *     its markup varies).
+         */
         V3NotFound: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["V3Error"];
+                "text/html": string;
             };
         };
         /** @description Too many requests. */
@@ -1615,7 +1639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActivityLogEntry"][];
                 };
             };
-            400: components["responses"]["V2BadRequest"];
+            400: components["responses"]["V2BadRequestOrPage"];
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
             429: components["responses"]["V2TooManyRequests"];

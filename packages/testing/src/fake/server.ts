@@ -9,7 +9,7 @@ import { V2IdFactory, federatedId, orgId } from '../ids.js';
 import { callbackRetrySchedule } from '../retry-schedule.js';
 import { CallbackSender } from './callbacks.js';
 import type { FakeContext, FakeOrigin, FakeRequest, RouteDefinition } from './context.js';
-import { ERROR_CODES, faultError, familyError, type ErrorFamily, type RouteResult } from './errors.js';
+import { ERROR_CODES, faultError, familyError, htmlError, isHtmlError, type ErrorFamily, type RouteResult } from './errors.js';
 import { FaultState } from './faults.js';
 import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from './routes/activity.js';
 import { jobRoute, stopRoute } from './routes/job.js';
@@ -235,7 +235,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     if (!url) return answer(res, record, family, familyError(family, 400, ERROR_CODES.badRequest, 'The request target is not a valid URL.'));
     if (!def) {
       if (candidates.length > 0) return answer(res, record, family, familyError(family, 405, ERROR_CODES.methodNotAllowed, 'Method not supported.'));
-      return answer(res, record, family, familyError(family, 404, ERROR_CODES.notFound, `No resource at ${path.slice(0, 200)}.`));
+      // The real service answers a path it does not know with an HTML page, not an error object.
+      return answer(res, record, family, htmlError(404, 'Resource not found.'));
     }
     if (!parsedBody.ok) return answer(res, record, family, familyError(family, parsedBody.status, ERROR_CODES[parsedBody.code], parsedBody.message));
 
@@ -291,7 +292,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       });
       return;
     }
-    const problem = def && result.status >= 200 && result.status < 300 ? checkSuccess(def, result.raw ? undefined : result.body) : checkError(family, result.body);
+    const problem =
+      def && result.status >= 200 && result.status < 300
+        ? checkSuccess(def, result.raw ? undefined : result.body)
+        : result.raw
+          ? isHtmlError(result) ? undefined : 'a non-JSON error answer that is not an HTML page'
+          : checkError(family, result.body);
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');

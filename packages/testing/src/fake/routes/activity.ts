@@ -1,6 +1,6 @@
 import { parseActivityLogEntry, parseActivityLogEntryDetail, parseActivityMonitorEntry, type ParseIssue, type ParseResult } from '@iics-jobs/schema';
 import { eachOf, exactPath, type RouteDefinition } from '../context.js';
-import { ERROR_CODES, v2Error, type RouteResult } from '../errors.js';
+import { ERROR_CODES, htmlError, v2Error, type RouteResult } from '../errors.js';
 import { logEntryDetail } from '../log-detail.js';
 
 const DEFAULT_ROW_LIMIT = 200;
@@ -17,7 +17,10 @@ function booleanParam(query: URLSearchParams, name: string): boolean | RouteResu
 function integerParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined | RouteResult {
   const value = query.get(name);
   if (value === null) return undefined;
-  const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  // A value that is no number at all (offset=abc) fails where IICS parses it, before its own checks:
+  // the real answer is no error object (its status and text are UNCONFIRMED; the fake answers a 400 page).
+  if (!/^-?\d+$/.test(value)) return htmlError(400, `Bad Request: the ${name} parameter is not a number.`);
+  const n = /^-?\d{1,16}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     return v2Error(400, ERROR_CODES.badRequest, `${name} must be an integer from ${min} to ${max}, got "${value.slice(0, 40)}".`);
   }

@@ -9,12 +9,13 @@ import { median, percentile, rotation } from './lib/stats.mjs';
 import { cpuPer, pairedRatio, row, skippedRow } from './lib/table.mjs';
 
 const SERVER = fileURLToPath(new URL('./servers/receiver-server.mjs', import.meta.url));
-export const RECEIVER_VARIANTS = ['bare', 'memory', 'redis', 'handwritten', 'octokit'];
+export const RECEIVER_VARIANTS = ['bare', 'memory', 'memory-otel', 'redis', 'handwritten', 'octokit'];
 export const OCTOKIT_SECRET = randomBytes(16).toString('hex');
 /** The loads: a server variant and what it is sent. `dedupes`: the server runs its handler once per distinct callback. */
 const CASES = {
   bare: { server: 'bare', label: '(a) express.json() + 200', dedupes: false },
   memory: { server: 'memory', label: '(b) ours, MemoryStore', dedupes: true },
+  'memory-otel': { server: 'memory-otel', label: '(b) ours, MemoryStore, with an @iics-jobs/otel subscriber', dedupes: true },
   'memory-dup': { server: 'memory', label: '(b) ours, MemoryStore, 30 % duplicates', dedupes: true, duplicates: 0.3 },
   redis: { server: 'redis', label: '(c) ours, RedisStore', dedupes: true },
   handwritten: { server: 'handwritten', label: '(d) express.json() + Ajv + Set', dedupes: true },
@@ -211,6 +212,10 @@ export async function runReceiverBench({ quick = false, log = () => {} } = {}) {
             cpu: cpu('redis', 'bare'),
           })
         : skippedRow('1', 'receiver req/s: (c) ours+RedisStore / (a) bare express.json()', 'req/s', skipped),
+      // Issue 20's diagnostics channels: the same receiver with a subscriber against none (no target).
+      row('1', 'receiver CPU µs/request: (b) ours with an @iics-jobs/otel subscriber / without', sm['memory-otel'].cpuUsPerRequest, sm.memory.cpuUsPerRequest, 'µs', undefined, undefined, {
+        ratio: paired('memory-otel', 'memory', 'cpuUsPerRequest'),
+      }),
       row('1', 'receiver req/s: (b) ours+MemoryStore / (d) express.json()+Ajv+Set', sm.memory.rps, sm.handwritten.rps, 'req/s', undefined, undefined, {
         ratio: paired('memory', 'handwritten', 'rps'),
         cpu: cpu('memory', 'handwritten'),

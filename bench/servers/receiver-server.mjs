@@ -1,6 +1,8 @@
 // One callback receiver under load (benchmark 1), in its own process: node receiver-server.mjs <variant>
 //   bare        express.json() and a 200: the ceiling
 //   memory      createCallbackMiddleware with the default MemoryStore
+//   memory-otel the same with @iics-jobs/otel subscribed to its diagnostics channels (spans recorded
+//               by an SDK tracer provider, exported nowhere): what a subscriber costs per request
 //   redis       createCallbackMiddleware with RedisStore (ioredis) on REDIS_URL
 //   handwritten express.json() + Ajv + a Set for dedupe: what a user writes without the package
 //   octokit     @octokit/webhooks' Express middleware (createNodeMiddleware): a well-kept webhook
@@ -10,6 +12,8 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { Webhooks, createNodeMiddleware } from '@octokit/webhooks';
 import { createCallbackMiddleware, MemoryStore, RedisStore } from '@iics-jobs/callback-express';
+import { instrumentIicsJobs } from '@iics-jobs/otel';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { compileAjvCallbackValidator } from '../lib/ajv.mjs';
 import { failStartup, serveParent } from '../lib/child.mjs';
 
@@ -39,6 +43,8 @@ function buildApp() {
       });
       break;
     case 'memory':
+    case 'memory-otel':
+      if (variant === 'memory-otel') instrumentIicsJobs({ tracerProvider: new BasicTracerProvider() });
       // Mounted before any body parser, as the package README recommends: it reads the body itself.
       app.post(PATH, createCallbackMiddleware({ store: new MemoryStore(), onCallback: async (callback) => onHandled(callback) }));
       break;

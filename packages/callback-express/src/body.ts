@@ -19,6 +19,8 @@ export function checkContentType(header: string | undefined, encoding?: string):
   if (encoding !== undefined && encoding.trim() !== '' && encoding.trim().toLowerCase() !== 'identity') {
     return reject(415, 'unsupported_media_type', `expected an uncompressed body, got Content-Encoding ${quote(encoding)}`);
   }
+  // What IICS and most clients send, answered without parsing it.
+  if (header === 'application/json' || header === 'application/json; charset=utf-8') return undefined;
   if (header === undefined || header.trim() === '') return undefined;
   const [typePart = '', ...params] = header.split(';');
   const type = typePart.trim().toLowerCase();

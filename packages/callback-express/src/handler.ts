@@ -69,7 +69,23 @@ export interface CallbackHandler {
   readonly bodyTimeoutMs: number;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+/** The headers of every JSON answer, as a new object of each answer's own (a literal, cheaper than a spread). */
+function jsonHeaders(): Record<string, string> {
+  return { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+}
+
+/** `onCallback` as a promise, as `async () => onCallback(…)` gives it, without a promise of its own on top. */
+function callHandler(
+  onCallback: ResolvedOptions['onCallback'],
+  callback: CallbackUrlResponse,
+  context: CallbackContext,
+): Promise<unknown> {
+  try {
+    return Promise.resolve(onCallback(callback, context));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
 // Backoff for a done mark or a release the store refused (Redis down): until the lease would run out anyway.
 const STORE_RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 5_000];
@@ -84,19 +100,30 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
   const checkSecret = o.secrets.length > 0 ? createSecretChecker(o.secrets) : undefined;
   const ipAllowed = o.allowedIps ? createIpAllowList(o.allowedIps) : undefined;
   if (!checkSecret && !ipAllowed) warnUnauthenticated(o.logger ? logger : undefined);
-  const pending = new Set<Promise<unknown>>();
+  // Work still running (handlers, background store retries, hub publishes), for drain(): a count and
+  // the drains waiting for it to reach 0, rather than a set of promises (two more promises per request).
+  let pending = 0;
+  let idle: Array<() => void> = [];
+  const begin = (): void => {
+    pending += 1;
+  };
+  const end = (): void => {
+    pending -= 1;
+    if (pending === 0 && idle.length > 0) {
+      const waiting = idle;
+      idle = [];
+      for (const resolve of waiting) resolve();
+    }
+  };
   // A MemoryStore is called directly: no store timeout can apply to a map in this process.
   const sync = syncStoreOf(o.store);
   const renewEveryMs = Math.max(1, Math.floor(o.leaseMs / 3));
 
   const track = (promise: Promise<unknown>): void => {
-    const settled = promise.then(
-      () => undefined,
-      () => undefined,
-    );
-    pending.add(settled);
-    void settled.then(() => pending.delete(settled));
+    begin();
+    promise.then(end, end);
   };
+  const logging = o.logger !== undefined;
 
   const callHook = (name: string, run: () => unknown): void => {
     try {
@@ -107,16 +134,16 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     }
   };
 
-  const answer = (status: number, body: SuccessBody | ErrorBody, extra: Record<string, string> = {}): CallbackHttpResponse => ({
+  const answer = (status: number, body: SuccessBody | ErrorBody, extra?: Record<string, string>): CallbackHttpResponse => ({
     status,
-    headers: { ...JSON_HEADERS, ...extra },
+    headers: extra ? Object.assign(jsonHeaders(), extra) : jsonHeaders(),
     body,
   });
 
   const refuse = (
     info: CallbackRequestInfo,
     result: BodyFailure,
-    extra: Record<string, string> = {},
+    extra?: Record<string, string>,
   ): CallbackHttpResponse => {
     const rejection: Rejection = { status: result.status, code: result.code, message: result.message, details: result.details };
     logger.warn({ status: result.status, code: result.code, reason: result.message, ip: info.ip }, 'IICS callback rejected');
@@ -249,69 +276,93 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     // The lease is renewed every leaseMs / 3 while the handler runs. With the defaults that is long
     // after handlerTimeoutMs, so the renewal timer is only started for a handler still running then
     // (or at once when leaseMs / 3 comes first): a handler that settles in time costs no timer for it.
-    const extend = o.store.extend?.bind(o.store);
-    const renew = extend
-      ? (): void => {
-          withTimeout(extend(key, token, o.leaseMs), o.storeTimeoutMs, "the store's extend").catch((error: unknown) =>
-            logger.warn({ ...log, ...errorFields(error) }, 'IICS callback lease renewal failed'),
-          );
-        }
-      : undefined;
     let renewal: NodeJS.Timeout | undefined;
     let settled = false;
     const startRenewal = (firstInMs: number): void => {
-      if (!renew || settled || renewal) return;
+      if (!o.store.extend || settled || renewal) return;
+      const extend = o.store.extend.bind(o.store);
+      const renew = (): void => {
+        withTimeout(extend(key, token, o.leaseMs), o.storeTimeoutMs, "the store's extend").catch((error: unknown) =>
+          logger.warn({ ...log, ...errorFields(error) }, 'IICS callback lease renewal failed'),
+        );
+      };
       renewal = setTimeout(() => {
         renew();
         if (!settled) renewal = setInterval(renew, renewEveryMs).unref();
       }, Math.max(0, firstInMs)).unref();
     };
-    const stopRenewal = (): void => {
-      settled = true;
-      clearTimeout(renewal);
-    };
     const answerByMs = Math.max(0, receivedAt + o.handlerTimeoutMs - Date.now());
     if (renewEveryMs <= answerByMs) startRenewal(renewEveryMs);
 
     const startedAt = Date.now();
-    const running = traced(
-      channels.handler,
-      () => ({ key, objectId: callback.objectId, runId: callback.runId, callbackStatus: callback.status }),
-      async () => o.onCallback(callback, context),
-    );
-    const outcome = running.then(
-      async () => {
-        stopRenewal();
-        if (o.hub) track(publishCompletion(o.hub, callback, logger, o.leaseMs));
-        const recorded = await persistWrite('markDone', key, (s) => s.markDone(key, token, o.doneTtlMs), () => o.store.markDone(key, token, o.doneTtlMs));
-        logger.info({ ...log, durationMs: Date.now() - startedAt }, 'IICS callback processed');
+    const running = channels.handler.hasSubscribers
+      ? traced(
+          channels.handler,
+          () => ({ key, objectId: callback.objectId, runId: callback.runId, callbackStatus: callback.status }),
+          async () => o.onCallback(callback, context),
+        )
+      : callHandler(o.onCallback, callback, context);
+
+    // One promise for the answer: settled by the outcome once it is recorded, or by the answer
+    // deadline first (503; the handler runs on, tracked for drain, and its outcome is still recorded).
+    return new Promise<CallbackHttpResponse>((resolve) => {
+      let answered = false;
+      const timer = setTimeout(() => {
+        answered = true;
+        // Still running: from now on its lease needs renewing (no-op if that already started or it settled).
+        startRenewal(renewEveryMs - (Date.now() - startedAt));
+        logger.warn(log, 'IICS callback handler still running at handlerTimeoutMs; answered 503, the claim is kept until it settles');
+        resolve(fail(503, 'handler_timeout', 'the callback is still being processed; retry later'));
+      }, answerByMs);
+      const finish = (response: () => CallbackHttpResponse): void => {
+        end();
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        resolve(response());
+      };
+      const crashed = (error: unknown): void =>
+        finish(() => {
+          // Only a bug of ours gets here; the caller still gets an answer IICS retries, never a crash.
+          logger.error(errorFields(error), 'IICS callback receiver failed');
+          return fail(500, 'internal_error', 'the receiver failed; retry later');
+        });
+      const processed = (recorded: 'ok' | 'refused' | 'failed'): void => {
+        if (logging) logger.info({ ...log, durationMs: Date.now() - startedAt }, 'IICS callback processed');
         if (recorded === 'refused') {
           logger.warn(log, 'IICS callback handler outlived its lease and another delivery claimed the callback; raise leaseMs');
         }
-        return 'processed' as const;
-      },
-      async (error: unknown) => {
-        stopRenewal();
-        logger.error({ ...log, ...errorFields(error) }, 'IICS callback handler failed; released for a retry');
-        await persistWrite('release', key, (s) => s.release(key, token), () => o.store.release(key, token));
-        return 'failed' as const;
-      },
-    );
-    track(outcome);
-
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), answerByMs);
+        finish(() => answer(200, { status: 'processed', key }));
+      };
+      const failed = (): void => finish(() => fail(500, 'handler_failed', 'the callback handler failed; retry later'));
+      begin();
+      running.then(
+        () => {
+          try {
+            settled = true;
+            clearTimeout(renewal);
+            if (o.hub) track(publishCompletion(o.hub, callback, logger, o.leaseMs));
+            const recorded = persistWrite('markDone', key, (st) => st.markDone(key, token, o.doneTtlMs), () => o.store.markDone(key, token, o.doneTtlMs));
+            if (typeof recorded === 'string') processed(recorded);
+            else recorded.then(processed, crashed);
+          } catch (error) {
+            crashed(error);
+          }
+        },
+        (error: unknown) => {
+          try {
+            settled = true;
+            clearTimeout(renewal);
+            logger.error({ ...log, ...errorFields(error) }, 'IICS callback handler failed; released for a retry');
+            const released = persistWrite('release', key, (st) => st.release(key, token), () => o.store.release(key, token));
+            if (typeof released === 'string') failed();
+            else released.then(failed, crashed);
+          } catch (crash) {
+            crashed(crash);
+          }
+        },
+      );
     });
-    const first = await Promise.race([outcome, timedOut]);
-    clearTimeout(timer);
-    // Still running: from now on its lease needs renewing (no-op if that already started or it settled).
-    if (first === 'timeout') startRenewal(renewEveryMs - (Date.now() - startedAt));
-
-    if (first === 'processed') return answer(200, { status: 'processed', key });
-    if (first === 'failed') return fail(500, 'handler_failed', 'the callback handler failed; retry later');
-    logger.warn(log, 'IICS callback handler still running at handlerTimeoutMs; answered 503, the claim is kept until it settles');
-    return fail(503, 'handler_timeout', 'the callback is still being processed; retry later');
   };
 
   const receive = async (request: CallbackHttpRequest, message: ReceiveMessage | undefined): Promise<CallbackHttpResponse> => {
@@ -325,9 +376,9 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
       method: String(request.method ?? '').toUpperCase(),
       path: secret?.path ?? splitTarget(target).path,
       headers,
-      ...(request.ip === undefined ? {} : { ip: request.ip }),
-      ...(request.raw === undefined ? {} : { raw: request.raw }),
     };
+    if (request.ip !== undefined) info.ip = request.ip;
+    if (request.raw !== undefined) info.raw = request.raw;
 
     if (info.method !== 'POST') {
       return refuse(info, reject(405, 'method_not_allowed', `IICS callbacks are POST requests, got ${info.method || 'no method'}`), {
@@ -346,15 +397,15 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
 
     const declared = firstHeader(headers['content-length']);
     const declaredLength = declared !== undefined && /^\d+$/.test(declared.trim()) ? Number(declared) : undefined;
-    const tooLarge = reject(413, 'payload_too_large', `the body is larger than the limit of ${o.limit} bytes`);
-    if (declaredLength !== undefined && declaredLength > o.limit) return refuse(info, tooLarge);
+    const tooLarge = (): BodyFailure => reject(413, 'payload_too_large', `the body is larger than the limit of ${o.limit} bytes`);
+    if (declaredLength !== undefined && declaredLength > o.limit) return refuse(info, tooLarge());
 
     let result: BodyResult;
     if (request.parsedBody !== undefined) {
       if (declaredLength === 0) {
         result = reject(400, 'empty_body', 'the body is empty; expected a callbackUrlResponse JSON object');
       } else if (declaredLength === undefined && serializedLength(request.parsedBody) > o.limit) {
-        result = tooLarge;
+        result = tooLarge();
       } else {
         result = validateCallback(request.parsedBody);
       }
@@ -366,7 +417,7 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
         return refuse(info, bodyFailure(error, o.limit));
       }
       const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength;
-      result = size > o.limit ? tooLarge : readRawBody(raw, contentType !== undefined && contentType.trim() !== '');
+      result = size > o.limit ? tooLarge() : readRawBody(raw, contentType !== undefined && contentType.trim() !== '');
     }
     if (!result.ok) return refuse(info, result);
 
@@ -380,7 +431,10 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
   };
 
   const handle = (request: CallbackHttpRequest): Promise<CallbackHttpResponse> =>
-    traced(channels.receive, () => receiveMessage(request), async (message) => {
+    // Without a subscriber, no message and no wrapper around receive (traced would add an async one).
+    !channels.receive.hasSubscribers
+      ? receive(request, undefined)
+      : traced(channels.receive, () => receiveMessage(request), async (message) => {
       const response = await receive(request, message);
       if (message) {
         message.statusCode = response.status;
@@ -393,7 +447,7 @@ export function createHandler(o: ResolvedOptions): CallbackHandler {
     handle,
     async drain(timeoutMs?: number) {
       const settled = (async () => {
-        while (pending.size > 0) await Promise.all(pending);
+        while (pending > 0) await new Promise<void>((resolve) => idle.push(resolve));
         return true;
       })();
       if (timeoutMs === undefined) return settled;
@@ -433,7 +487,7 @@ function bodyFailure(error: unknown, limit: number): BodyFailure {
 
 function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {
   const out: Record<string, string | string[] | undefined> = Object.create(null) as Record<string, string | string[] | undefined>;
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  for (const name in headers) if (Object.hasOwn(headers, name)) out[name.toLowerCase()] = headers[name];
   return out;
 }
 

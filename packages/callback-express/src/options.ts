@@ -112,7 +112,7 @@ const KNOWN = new Set([
 
 /** Default key: the three fields that identify one end of one run, each encoded so no two keys collide. */
 export function defaultKey(callback: CallbackUrlResponse): string {
-  return [callback.objectId, String(callback.runId), callback.status].map(encodeURIComponent).join(':');
+  return `${encodeURIComponent(callback.objectId)}:${encodeURIComponent(String(callback.runId))}:${encodeURIComponent(callback.status)}`;
 }
 
 export function resolveOptions(options: CallbackHandlerOptions, caller: string): ResolvedOptions {

@@ -15,9 +15,16 @@ function section(heading: string): string {
 }
 
 describe('README', () => {
-  test('prints test/readme-example.test.ts verbatim', () => {
-    const example = readFileSync(join(root, 'test/readme-example.test.ts'), 'utf8');
-    expect(readme).toContain('```ts\n' + example + '```\n');
+  test('prints examples/receiver.mjs verbatim as its complete example', () => {
+    const example = readFileSync(join(root, 'examples/receiver.mjs'), 'utf8');
+    expect(readme).toContain('```js\n' + example + '```\n');
+  });
+
+  test('the complete example imports only node: modules, express, ioredis and this package', () => {
+    const example = readFileSync(join(root, 'examples/receiver.mjs'), 'utf8');
+    const imported = [...example.matchAll(/^import .+ from '([^']+)';$/gm)].map((m) => m[1]!);
+    expect(imported.length).toBeGreaterThan(2);
+    for (const name of imported) expect(name).toMatch(/^(node:.+|express|ioredis|@iics-jobs\/callback-express)$/);
   });
 
   test('documents exactly the options the middleware accepts', () => {

@@ -1,7 +1,7 @@
 import { formatIssues, type ParseResult } from '@iics-jobs/schema';
 import { apiError, errorFields } from './api-errors.js';
 import { IicsAbortedError, IicsAuthError, IicsError, IicsInvalidResponseError } from './errors.js';
-import type { HttpRequest, HttpResponse, HttpStreamResponse, HttpTransport } from './http.js';
+import { type HttpRequest, type HttpResponse, type HttpStreamResponse, type HttpTransport, targetOf } from './http.js';
 import type { ResolvedOptions } from './options.js';
 import { isRetryableRead, isRetryableWrite, withRetry } from './retry.js';
 import type { Secrets } from './secrets.js';
@@ -54,6 +54,8 @@ export class ApiClient {
   readonly #http: HttpTransport;
   readonly #sessions: SessionManager;
   readonly #secrets: Secrets;
+  /** Origin and path of "base URL + resource path", parsed once: a `new URL` per call cost 2 µs. */
+  readonly #targets = new Map<string, { origin: string; path: string }>();
 
   constructor(options: ResolvedOptions, http: HttpTransport, sessions: SessionManager, secrets: Secrets) {
     this.#options = options;
@@ -144,7 +146,8 @@ export class ApiClient {
       if (call.decode) return call.decode(res, operation);
       return call.parse ? this.#validate(res, call, operation) : (undefined as T);
     }
-    let session = await this.#session(call.signal);
+    // The session in hand is used without an await: most calls need no login.
+    let session = this.#sessions.current ?? (await this.#session(call.signal));
     let res = await this.#send(call, session, operation);
     if (res.status === 401) {
       // A 401 means IICS did not act on the request, so even a job start may be replayed once.
@@ -176,9 +179,25 @@ export class ApiClient {
   }
 
   #request(call: ApiCall<unknown>, session: Session | undefined, operation: string): HttpRequest {
-    const base = call.family === 'mft' ? session!.baseUrl.replace(/\/saas$/i, '') : session?.baseUrl;
-    const url = call.target ? call.target.url(session) : new URL(`${base}${call.path}`);
-    for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
+    let target: { origin: string; path: string };
+    if (call.target) {
+      const url = call.target.url(session);
+      for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, String(value));
+      target = targetOf(url);
+    } else {
+      const base = call.family === 'mft' ? session!.baseUrl.replace(/\/saas$/i, '') : session?.baseUrl;
+      const joined = `${base}${call.path}`;
+      let parsed = this.#targets.get(joined);
+      if (!parsed) {
+        // Paths with ids in them (a run's log) would grow this without end; a few hundred is plenty.
+        if (this.#targets.size >= 256) this.#targets.clear();
+        parsed = targetOf(new URL(joined));
+        this.#targets.set(joined, parsed);
+      }
+      // The query as `url.searchParams.set` would write it, on a path that has none of its own.
+      const query = call.query ? queryString(call.query) : '';
+      target = query === '' ? parsed : { origin: parsed.origin, path: `${parsed.path}?${query}` };
+    }
     const auth = call.target
       ? call.target.headers(session)
       : call.family === 'v2'
@@ -188,7 +207,8 @@ export class ApiClient {
           : { 'IDS-SESSION-ID': session!.id };
     return {
       method: call.method,
-      url,
+      origin: target.origin,
+      path: target.path,
       headers: { ...call.headers, ...auth, ...(call.accept ? { accept: call.accept } : {}) },
       body: call.body,
       timeoutMs: this.#options.timeouts.requestMs,
@@ -223,6 +243,30 @@ export class ApiClient {
       { operation, status: res.status, issues },
     );
   }
+}
+
+// Characters that application/x-www-form-urlencoded (URLSearchParams) writes as they are.
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+
+/**
+ * The query as `URLSearchParams` writes it. Ids, numbers and booleans need no escaping and are
+ * joined directly (a URLSearchParams per call cost about 5 µs); anything else goes through it.
+ */
+function queryString(query: Record<string, string | number | boolean>): string {
+  let out = '';
+  for (const key in query) {
+    if (!Object.hasOwn(query, key)) continue;
+    const value = String(query[key]);
+    if (!FORM_SAFE.test(key) || !FORM_SAFE.test(value)) return new URLSearchParams(stringValues(query)).toString();
+    out += `${out === '' ? '' : '&'}${key}=${value}`;
+  }
+  return out;
+}
+
+function stringValues(query: Record<string, string | number | boolean>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in query) if (Object.hasOwn(query, key)) out[key] = String(query[key]);
+  return out;
 }
 
 class LoginFailed {

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Agent, type Dispatcher } from 'undici';
 import { IicsAbortedError, IicsClientClosedError, IicsError, IicsInvalidResponseError, IicsNetworkError, IicsTimeoutError } from './errors.js';
 import { channels, traced } from './diagnostics.js';
@@ -5,7 +6,9 @@ import type { Secrets } from './secrets.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT';
-  url: URL;
+  /** Where it goes: "https://host:port" and the path with its query ("/saas/api/v2/job?x=1"); see `targetOf`. */
+  origin: string;
+  path: string;
   headers?: Record<string, string>;
   /** Sent as JSON. */
   body?: unknown;
@@ -29,6 +32,11 @@ export interface HttpStreamResponse {
   headers: Record<string, string | string[] | undefined>;
   body: AsyncIterable<Buffer | string> & { destroy(error?: Error): unknown };
   read(): Promise<HttpResponse>;
+}
+
+/** A URL as the origin and path (with query) of an HttpRequest. */
+export function targetOf(url: URL): { origin: string; path: string } {
+  return { origin: url.origin, path: `${url.pathname}${url.search}` };
 }
 
 /** Answers above this are refused: a list of running jobs is kilobytes; anything this large is not IICS. */
@@ -73,11 +81,13 @@ export class HttpTransport {
   }
 
   send(req: HttpRequest): Promise<HttpResponse> {
+    // Without a subscriber: the exchange itself, without the async wrapper that fills the message.
+    if (!channels.request.hasSubscribers) return this.exchange(req, readAll);
     return traced(
       channels.request,
-      () => ({ method: req.method, origin: req.url.origin, operation: req.operation }),
+      () => ({ method: req.method, origin: req.origin, operation: req.operation }),
       async (message) => {
-        const res = await this.exchange(req, (answer) => answer.read());
+        const res = await this.exchange(req, readAll);
         if (message) message.statusCode = res.status;
         return res;
       },
@@ -90,13 +100,18 @@ export class HttpTransport {
     if (this.#closed) throw new IicsClientClosedError();
     if (req.signal?.aborted) throw abortedError(req.operation, req.signal.reason);
 
-    const controller = new AbortController();
+    // undici takes an EventEmitter as the signal of a request (its documented `signal` option), which
+    // costs a fraction of an AbortController (about 6 µs with its listeners, per request): it is what
+    // the deadline and the caller's signal abort through.
+    const abort = new EventEmitter();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      abort.emit('abort');
     }, req.timeoutMs);
-    const onAbort = (): void => controller.abort();
+    const onAbort = (): void => {
+      abort.emit('abort');
+    };
     req.signal?.addEventListener('abort', onAbort, { once: true });
 
     const headers: Record<string, string> = {
@@ -112,12 +127,12 @@ export class HttpTransport {
 
     try {
       const res = await this.#dispatcher.request({
-        origin: req.url.origin,
-        path: `${req.url.pathname}${req.url.search}`,
+        origin: req.origin,
+        path: req.path,
         method: req.method,
         headers,
         ...(body !== undefined ? { body } : {}),
-        signal: controller.signal,
+        signal: abort,
         // Our own timer bounds the whole exchange; these only keep undici's defaults from firing first.
         headersTimeout: req.timeoutMs + 1000,
         bodyTimeout: req.timeoutMs + 1000,
@@ -172,6 +187,8 @@ export class HttpTransport {
     });
   }
 }
+
+const readAll = (answer: HttpStreamResponse): Promise<HttpResponse> => answer.read();
 
 function abortedError(operation: string, reason: unknown): IicsAbortedError {
   return new IicsAbortedError(`${operation} was aborted.`, { cause: reason });

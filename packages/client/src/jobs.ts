@@ -363,10 +363,11 @@ function checkSelector(req: Record<string, unknown>): Selector {
   return { kind, value };
 }
 
+/** IICS reads task types in any case (its documentation writes "Workflow"); they are sent in upper case. */
 function checkTaskType(value: unknown): TaskTypeName {
-  if (isTaskType(value)) return value;
-  const hint = typeof value === 'string' && isTaskType(value.toUpperCase()) ? ` (task types are upper case: "${value.toUpperCase()}")` : '';
-  throw new IicsInvalidArgumentError('taskType', `taskType must be one of ${TASK_TYPES.join(', ')}; got ${describe(value)}${hint}.`);
+  const upper = typeof value === 'string' ? value.toUpperCase() : value;
+  if (isTaskType(upper)) return upper;
+  throw new IicsInvalidArgumentError('taskType', `taskType must be one of ${TASK_TYPES.join(', ')} (in any case); got ${describe(value)}.`);
 }
 
 function checkCallbackUrl(value: unknown, field = 'callbackURL'): string {

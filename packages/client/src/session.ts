@@ -3,7 +3,7 @@ import { raceSignal } from './abort.js';
 import { apiError, errorFields } from './api-errors.js';
 import { IicsAbortedError, IicsAuthError, IicsClientClosedError, IicsError, IicsInvalidResponseError } from './errors.js';
 import { channels, traced } from './diagnostics.js';
-import type { HttpResponse, HttpTransport } from './http.js';
+import { type HttpResponse, type HttpTransport, targetOf } from './http.js';
 import type { ResolvedOptions } from './options.js';
 import { isRetryableRead, withRetry } from './retry.js';
 import type { Secrets } from './secrets.js';
@@ -34,6 +34,11 @@ export class SessionManager {
     this.#http = http;
     this.#secrets = secrets;
     secrets.add(options.password);
+  }
+
+  /** The current session, if there is one now (no login, no promise). */
+  get current(): Session | undefined {
+    return this.#current;
   }
 
   /** The current session, logging in first if there is none. `signal` only stops this caller's wait. */
@@ -73,7 +78,7 @@ export class SessionManager {
     const operation = `POST ${url.pathname}`;
     const res = await this.#http.send({
       method: 'POST',
-      url,
+      ...targetOf(url),
       headers: v3 ? { 'INFA-SESSION-ID': session.id } : { icSessionId: session.id },
       timeoutMs: this.#options.timeouts.requestMs,
       operation,
@@ -121,7 +126,7 @@ export class SessionManager {
     const { timeouts, retry, logger } = this.#options;
     return withRetry(
       async () => {
-        const r = await this.#http.send({ method: 'POST', url, body, timeoutMs: timeouts.loginMs, operation, signal: this.#closing.signal });
+        const r = await this.#http.send({ method: 'POST', ...targetOf(url), body, timeoutMs: timeouts.loginMs, operation, signal: this.#closing.signal });
         if (r.status >= 200 && r.status <= 299) return r;
         if (r.status === 400 || r.status === 401 || r.status === 403) throw this.#authError(r);
         throw apiError(r, operation, this.#secrets);

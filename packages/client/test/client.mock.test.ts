@@ -288,6 +288,17 @@ describe('requests are written strictly', () => {
     });
   });
 
+  test('a task type in any case is taken, as IICS takes it, and sent in upper case', async () => {
+    setup();
+    m.allowLogin();
+    m.on('POST', '/saas/api/v2/job', 200, START_OK);
+    m.on('POST', '/saas/api/v2/job/stop', 200, { '@type': 'success', description: 'The job was stopped.' });
+    await client.jobs.start({ taskId: 'T', taskType: 'Workflow' as never });
+    await client.jobs.stop({ taskName: 'MT_Load', taskType: 'mtt' as never });
+    expect(m.seen[1]!.body).toEqual({ '@type': 'job', taskId: 'T', taskType: 'WORKFLOW' });
+    expect(m.seen[2]!.body).toEqual({ '@type': 'job', taskName: 'MT_Load', taskType: 'MTT' });
+  });
+
   test('stop sends cleanStop as the query parameter, never in the body', async () => {
     setup();
     m.allowLogin();
@@ -301,7 +312,8 @@ describe('requests are written strictly', () => {
     [{ taskType: 'MTT' }, 'taskId'],
     [{ taskId: 'a', taskName: 'b', taskType: 'MTT' }, 'taskName'],
     [{ taskId: 'a', taskType: 'TASKFLOW' }, 'taskType'],
-    [{ taskId: 'a', taskType: 'mtt' }, 'taskType'],
+    [{ taskId: 'a', taskType: 'mapping' }, 'taskType'],
+    [{ taskId: 'a', taskType: 7 }, 'taskType'],
     [{ taskId: 'a', taskType: 'MTT', callbackUrl: 'https://x' }, 'callbackUrl'],
     [{ taskId: 'a', taskType: 'MTT', callbackURL: 'not a url' }, 'callbackURL'],
     [{ taskId: 'a', taskType: 'MTT', parameterFile: { name: 'p' } }, 'parameterFile.dir'],

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createIicsClient, IicsInvalidResponseError } from '../src/index.js';
+import { createIicsClient, IicsAbortedError, IicsInvalidResponseError, IicsTimeoutError } from '../src/index.js';
 
 // The answer body is read from undici's stream with 'data' events: a body past the limit is refused
 // and its connection dropped; one split in many chunks (a multi-byte character across two) is whole.
@@ -63,6 +63,49 @@ describe('reading an answer', () => {
       const error = await client.jobs.status({ taskId: 't', runId: 1 }).catch((e: unknown) => e);
       expect((error as Error).message).toContain('Ungültige Anmeldedaten: é€');
     } finally {
+      await client.close();
+    }
+  });
+
+  // timeouts.requestMs runs "from sending to the last byte": an answer whose headers came in time but
+  // whose body trickles on past it is cut off, and so is one the caller's signal aborts mid-body.
+  async function trickling(): Promise<{ loginUrl: string; stop: () => void }> {
+    const timers = new Set<NodeJS.Timeout>();
+    const loginUrl = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"icSessionId": "');
+      const tick = setInterval(() => res.write('a'), 10);
+      timers.add(tick);
+      res.on('close', () => clearInterval(tick));
+    });
+    return { loginUrl, stop: () => timers.forEach((t) => clearInterval(t)) };
+  }
+
+  test('a body still arriving at timeouts.requestMs ends the request with IICS_TIMEOUT', async () => {
+    const { loginUrl, stop } = await trickling();
+    const client = createIicsClient({ loginUrl, username: 'u', password: 'p', timeouts: { loginMs: 150 }, retry: { retries: 0 } });
+    try {
+      const started = Date.now();
+      const error = await client.jobs.status({ taskId: 't', runId: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(IicsTimeoutError);
+      expect(error).toMatchObject({ code: 'IICS_TIMEOUT', timeoutMs: 150, operation: 'POST /ma/api/v2/user/login' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      stop();
+      await client.close();
+    }
+  });
+
+  test("the caller's signal aborts a request whose body is still arriving", async () => {
+    const { loginUrl, stop } = await trickling();
+    const client = createIicsClient({ loginUrl, username: 'u', password: 'p', retry: { retries: 0 } });
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const error = await client.jobs.status({ taskId: 't', runId: 1 }, { signal: controller.signal }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(IicsAbortedError);
+    } finally {
+      stop();
       await client.close();
     }
   });

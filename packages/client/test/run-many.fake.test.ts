@@ -148,7 +148,7 @@ describe('failures', () => {
     const cases: Array<[unknown, unknown, string]> = [
       [[], {}, 'requests'],
       [[{ taskName: 'MT_Load' }], {}, 'requests[0].taskType'],
-      [[{ taskName: 'MT_Load', taskType: 'MTT' }, { taskId: 'x', taskType: 'mtt' }], {}, 'requests[1].taskType'],
+      [[{ taskName: 'MT_Load', taskType: 'MTT' }, { taskId: 'x', taskType: 'mapping' }], {}, 'requests[1].taskType'],
       [[{ path: 'Sales//*' }], {}, 'requests[0].pattern'],
       [[{ taskId: 'x' }], {}, 'requests[0].taskType'],
       [[{ taskName: 'MT_Load', taskType: 'MTT' }], { concurrency: 0 }, 'concurrency'],

@@ -75,6 +75,26 @@ test('ActivityLogEntry: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.ActivityLogEntry>>().toEqualTypeOf<C['ActivityLogEntry']>();
   expectTypeOf<S.ActivityLogEntry>().toEqualTypeOf<C['ActivityLogEntry']>();
 });
+test('ActivityLogEntryDetail: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ActivityLogEntryDetail>>().toEqualTypeOf<C['ActivityLogEntryDetail']>();
+  expectTypeOf<S.ActivityLogEntryDetail>().toEqualTypeOf<C['ActivityLogEntryDetail']>();
+});
+test('ActivityLogEntryItem: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ActivityLogEntryItem>>().toEqualTypeOf<C['ActivityLogEntryItem']>();
+  expectTypeOf<S.ActivityLogEntryItem>().toEqualTypeOf<C['ActivityLogEntryItem']>();
+});
+test('ValidatedTokenRequest: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ValidatedTokenRequest>>().toEqualTypeOf<C['ValidatedTokenRequest']>();
+  expectTypeOf<S.ValidatedTokenRequest>().toEqualTypeOf<C['ValidatedTokenRequest']>();
+});
+test('ValidatedTokenResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ValidatedTokenResponse>>().toEqualTypeOf<C['ValidatedTokenResponse']>();
+  expectTypeOf<S.ValidatedTokenResponse>().toEqualTypeOf<C['ValidatedTokenResponse']>();
+});
+test('ServerTimeResponse: TypeBox equals OpenAPI', () => {
+  expectTypeOf<Static<typeof S.ServerTimeResponse>>().toEqualTypeOf<C['ServerTimeResponse']>();
+  expectTypeOf<S.ServerTimeResponse>().toEqualTypeOf<C['ServerTimeResponse']>();
+});
 test('TransformationLogEntry: TypeBox equals OpenAPI', () => {
   expectTypeOf<Static<typeof S.TransformationLogEntry>>().toEqualTypeOf<C['TransformationLogEntry']>();
   expectTypeOf<S.TransformationLogEntry>().toEqualTypeOf<C['TransformationLogEntry']>();

@@ -92,6 +92,34 @@ export const realLogEntry = {
   totalSuccessRows: 0, totalFailedRows: 0, stopOnError: false, hasStopOnErrorRecord: false,
 };
 
+/** `GET /activityLog/{id}` (reference §11, names sanitized): items are activityLogEntryItems, the top level has orgId. */
+export const realLogEntryById = {
+  '@type': 'activityLogEntry', id: '0119Y4C1000000000QEH', type: 'MTT', objectId: '0119Y40Z00000000001S',
+  objectName: 'MT_Warning', runId: 6, startTime: '2021-09-23T03:01:16.000Z', endTime: '2021-09-23T03:01:46.000Z',
+  startTimeUtc: '2021-09-23T07:01:16.000Z', endTimeUtc: '2021-09-23T07:01:46.000Z', state: 2,
+  failedSourceRows: 0, successSourceRows: 4, failedTargetRows: 4, successTargetRows: 0,
+  startedBy: 'user_example', runContextType: 'ICS_UI', orgId: '0119Y4', totalSuccessRows: 0,
+  totalFailedRows: 4, stopOnError: false, hasStopOnErrorRecord: true,
+  items: [
+    {
+      '@type': 'activityLogEntryItem', id: '2752250614', type: 'MTT', objectId: '0119Y40Z00000000001S',
+      objectName: '', runId: 6, agentId: '0119Y40800000000000A', runtimeEnvironmentId: '0119Y425000000000003',
+      startTime: '2021-09-23T03:01:16.000Z', endTime: '2021-09-23T03:01:46.000Z', state: 2,
+      errorMsg: 'WRT_8229 Database errors occurred: \nFnName: Execute -- [Informatica][ODBC Oracle Wire Protocol driver][Oracle]ORA-00001: unique constraint (APP.MULTIPK_PK) violated',
+      logEntryItemAttrs: {
+        CONSUMED_COMPUTE_UNITS: '0.0', ERROR_CODE: '8229', IS_SERVER_LESS: 'false',
+        REQUESTED_COMPUTE_UNITS: '0.0', 'Session Log File Name': 's_mtt_8aA3LJ2OM7fkgCNryvrpCf_6.log',
+      },
+      startedBy: 'user_example', runContextType: 'ICS_UI', children: [],
+      transformationEntries: [
+        { '@type': 'transformationLogEntry', id: '5560747582', txName: 'Source', txType: 'SOURCE', successRows: 4, failedRows: 0 },
+        { '@type': 'transformationLogEntry', id: '5560747585', txName: 'MULTIPK', txType: 'TARGET', successRows: 0, failedRows: 4 },
+      ],
+      sequenceValues: [], inOutParameterValues: [],
+    },
+  ],
+};
+
 export const realLookupRequest = { objects: [{ path: 'Sales/TEST/MTT_MappingTask6', type: 'MTT' }] };
 export const realLookupResponse = {
   objects: [

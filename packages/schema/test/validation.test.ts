@@ -7,6 +7,7 @@ import {
   formatIssues,
   isTaskType,
   parseActivityLogEntry,
+  parseActivityLogEntryDetail,
   parseActivityMonitorEntry,
   parseCallbackUrlResponse,
   parseJobRequest,
@@ -39,6 +40,7 @@ describe('real payloads are accepted, extra fields kept', () => {
     ['stop success object', parseSuccessResponse, real.realStopSuccess],
     ['monitor entry of a linear taskflow', parseActivityMonitorEntry, real.realMonitor[0]],
     ['log entry with its session child', parseActivityLogEntry, real.realLogEntry],
+    ['log entry by id with its activityLogEntryItem', parseActivityLogEntryDetail, real.realLogEntryById],
     ['lookup request', parseLookupRequest, real.realLookupRequest],
     ['lookup answer', parseLookupResponse, real.realLookupResponse],
     ['objects page', parseObjectsResponse, real.realObjectsResponse],
@@ -52,6 +54,16 @@ describe('real payloads are accepted, extra fields kept', () => {
     expect(result.errors).toBeUndefined();
     expect(result.ok).toBe(true);
     expect(result.value).toEqual(payload);
+  });
+
+  test('the entry by id: items are activityLogEntryItems, read tolerantly; the top level needs id, runId, state', () => {
+    // A taskflow's item shape is UNCONFIRMED: an item with only an id and children is accepted.
+    const taskflow = { ...real.realLogEntryById, type: 'WORKFLOW', items: [{ id: '1', children: [{ id: '2', objectName: 'MT_A' }] }] };
+    expect(parseActivityLogEntryDetail(taskflow).ok).toBe(true);
+    const { runId: _runId, ...noRunId } = real.realLogEntryById;
+    expect(issuesOf(parseActivityLogEntryDetail(noRunId)).map((e) => e.path)).toContain('/runId');
+    const badItem = { ...real.realLogEntryById, items: [{ ...real.realLogEntryById.items[0], children: [{ id: 7 }] }] };
+    expect(issuesOf(parseActivityLogEntryDetail(badItem)).map((e) => e.path)).toContain('/items/0/children/0/id');
   });
 
   test('fields the spec does not list stay in value', () => {

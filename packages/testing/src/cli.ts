@@ -11,7 +11,7 @@ const DEFAULT_MAX_RECORDED = 10_000;
 
 const USAGE = `Usage: iics-fake [--port 4010] [--pod-port 0] [--host 127.0.0.1] [--tasks tasks.json] [--time-scale 1]
                  [--session-idle-ms 1800000] [--log-gap-ms 0] [--login-failure-status 403]
-                 [--max-recorded 10000] [--json] [--verbose]
+                 [--max-recorded 10000] [--strict-requests] [--json] [--verbose]
 
 Runs a fake IICS (Informatica Intelligent Cloud Services) job API until SIGINT or SIGTERM.
 
@@ -25,6 +25,8 @@ Runs a fake IICS (Informatica Intelligent Cloud Services) job API until SIGINT o
   --log-gap-ms N           fake ms a finished job is in neither monitor nor log (default 0)
   --login-failure-status N HTTP status of a wrong-credentials login: 400, 401 or 403 (default 403)
   --max-recorded N         requests and ended runs kept in memory, the oldest dropped first (default 10000)
+  --strict-requests        refuse a request body member the spec does not list (400 naming it);
+                           by default it is ignored, as IICS ignores it, and printed with --verbose
   --json                   print one JSON line with the URLs, credentials and tasks instead of text
   --verbose                print one line per request (method, path, status; never a session id)
 
@@ -44,6 +46,7 @@ interface CliConfig {
   logGapMs?: number;
   loginFailureStatus?: 400 | 401 | 403;
   maxRecorded: number;
+  strictRequests: boolean;
   json: boolean;
   verbose: boolean;
 }
@@ -63,6 +66,7 @@ async function readConfig(argv: string[]): Promise<CliConfig | 'help'> {
         'log-gap-ms': { type: 'string' },
         'login-failure-status': { type: 'string' },
         'max-recorded': { type: 'string' },
+        'strict-requests': { type: 'boolean' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -81,6 +85,7 @@ async function readConfig(argv: string[]): Promise<CliConfig | 'help'> {
     host: values.host ?? '127.0.0.1',
     timeScale: number(values['time-scale'] ?? '1', '--time-scale'),
     maxRecorded: integer(values['max-recorded'] ?? String(DEFAULT_MAX_RECORDED), '--max-recorded', 0, Number.MAX_SAFE_INTEGER),
+    strictRequests: values['strict-requests'] ?? false,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
   };
@@ -182,6 +187,7 @@ async function main(): Promise<number> {
       host: config.host,
       timeScale: config.timeScale,
       maxRecorded: config.maxRecorded,
+      strictRequests: config.strictRequests,
       ...(config.tasks ? { tasks: config.tasks } : {}),
       ...(config.users ? { users: config.users } : {}),
       ...(config.sessionIdleMs !== undefined ? { sessionIdleMs: config.sessionIdleMs } : {}),

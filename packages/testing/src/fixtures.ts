@@ -1,5 +1,6 @@
 import type {
   ActivityLogEntry,
+  ActivityLogEntryDetail,
   ActivityMonitorEntry,
   CallbackUrlResponse,
   JobRequest,
@@ -156,6 +157,64 @@ const activityLogEntryBase: ActivityLogEntry = {
   hasStopOnErrorRecord: false,
 };
 
+// `GET /activityLog/{id}`: the same run by its id, in the real answer's shape (not the list's).
+const activityLogEntryDetailBase: ActivityLogEntryDetail = {
+  '@type': 'activityLogEntry',
+  id: '0119Y4C1000000000QUY',
+  type: 'MTT',
+  objectId: TASK_ID,
+  objectName: TASK_NAME,
+  runId: 4,
+  startTime: '2021-09-23T06:52:25.000Z',
+  endTime: '2021-09-23T06:52:49.000Z',
+  startTimeUtc: '2021-09-23T10:52:25.000Z',
+  endTimeUtc: '2021-09-23T10:52:49.000Z',
+  state: 1,
+  failedSourceRows: 0,
+  successSourceRows: 3,
+  failedTargetRows: 0,
+  successTargetRows: 3,
+  startedBy: 'jdoe@example.com',
+  runContextType: 'REST-API',
+  orgId: ORG_ID,
+  totalSuccessRows: 0,
+  totalFailedRows: 0,
+  stopOnError: false,
+  hasStopOnErrorRecord: false,
+  items: [
+    {
+      '@type': 'activityLogEntryItem',
+      id: '2753124997',
+      type: 'MTT',
+      objectId: TASK_ID,
+      objectName: '',
+      runId: 4,
+      agentId: AGENT_ID,
+      runtimeEnvironmentId: RUNTIME_ENVIRONMENT_ID,
+      startTime: '2021-09-23T06:52:25.000Z',
+      endTime: '2021-09-23T06:52:49.000Z',
+      state: 1,
+      errorMsg: 'No errors encountered.',
+      logEntryItemAttrs: {
+        CONSUMED_COMPUTE_UNITS: '0.0',
+        ERROR_CODE: '0',
+        IS_SERVER_LESS: 'false',
+        REQUESTED_COMPUTE_UNITS: '0.0',
+        'Session Log File Name': `s_mtt_${TASK_FEDERATED_ID}_4.log`,
+      },
+      startedBy: 'jdoe@example.com',
+      runContextType: 'REST-API',
+      children: [],
+      transformationEntries: [
+        { '@type': 'transformationLogEntry', id: '5562676444', txName: 'Source', txType: 'SOURCE', successRows: 3, failedRows: 0 },
+        { '@type': 'transformationLogEntry', id: '5562676445', txName: 'Target', txType: 'TARGET', successRows: 3, failedRows: 0 },
+      ],
+      sequenceValues: [],
+      inOutParameterValues: [],
+    },
+  ],
+};
+
 const v2ErrorBase: V2Error = {
   '@type': 'error',
   code: 'UI_10000',
@@ -277,6 +336,8 @@ export const fixtures = {
   jobResponse: builder(jobResponseBase),
   activityMonitorEntry: builder(activityMonitorEntryBase),
   activityLogEntry: builder(activityLogEntryBase),
+  /** The same run as `GET /activityLog/{id}` answers it: `orgId`, and `items` of activityLogEntryItems. */
+  activityLogEntryDetail: builder(activityLogEntryDetailBase),
   v2Error: builder(v2ErrorBase),
   v3Error: builder(v3ErrorBase),
   loginV2Request: builder(loginV2RequestBase),

@@ -2,7 +2,7 @@ import type { RecordedRequest } from './fake/types.js';
 
 /**
  * For `iics-fake --verbose`: returns a function that, each time it is called, writes one line for
- * every request of `requests` that has ended since (answered, dropped or aborted) and remembers
+ * every request of `requests` that has ended since (answered, dropped or aborted), with its warnings, and remembers
  * the ones still pending for a later call. A pending request never holds back the ones after it,
  * and one that leaves `requests` (see `maxRecorded`) while pending is still printed once it ends.
  * (More than `maxRecorded` requests between two calls: the oldest of them were never seen.)
@@ -20,7 +20,7 @@ export function createRequestPrinter(requests: readonly RecordedRequest[], write
     for (const r of pending) {
       const outcome = r.status ?? (r.dropped ? 'dropped' : r.aborted ? 'aborted' : undefined);
       if (outcome === undefined) pending[kept++] = r;
-      else write(`${new Date(r.at).toISOString()} ${r.method} ${r.path} ${outcome}`);
+      else write(`${new Date(r.at).toISOString()} ${r.method} ${r.path} ${outcome}${r.warnings ? r.warnings.map((w) => ` warning: ${w}`).join('') : ''}`);
     }
     pending.length = kept;
   };

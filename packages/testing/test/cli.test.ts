@@ -140,6 +140,28 @@ describe('iics-fake CLI', () => {
     expect(await fake.exited).toBe(0);
   });
 
+  test('an unknown request member: a warning line with --verbose, a 400 naming it with --strict-requests', async () => {
+    const body = { taskName: 'MT_Load', taskType: 'MTT', priority: 1 };
+    const startJob = async (info: { loginUrl: string; username: string; password: string }) => {
+      const login = await call(info.loginUrl, 'POST', '/ma/api/v2/user/login', { body: { username: info.username, password: info.password } });
+      return call(login.body.serverUrl, 'POST', '/api/v2/job', { session: login.body.icSessionId, body });
+    };
+    const lenient = run(['--port', '0', '--json', '--verbose']);
+    await until(() => lenient.stdout().includes('\n'), 'the JSON line', lenient);
+    expect((await startJob(JSON.parse(lenient.stdout().split('\n')[0]!))).status).toBe(200);
+    await until(() => lenient.stdout().includes('POST /saas/api/v2/job 200 warning:'), 'the warning', lenient);
+    expect(lenient.stdout()).toMatch(/POST \/saas\/api\/v2\/job 200 warning: POST \/saas\/api\/v2\/job: ignored unknown member \/priority\n/);
+
+    const strict = run(['--port', '0', '--json', '--strict-requests']);
+    await until(() => strict.stdout().includes('\n'), 'the JSON line', strict);
+    const refused = await startJob(JSON.parse(strict.stdout().split('\n')[0]!));
+    expect(refused.status).toBe(400);
+    expect(refused.body.description).toMatch(/priority is not a known field/);
+    lenient.child.kill('SIGTERM');
+    strict.child.kill('SIGTERM');
+    expect([await lenient.exited, await strict.exited]).toEqual([0, 0]);
+  });
+
   test('usage errors exit 64 with a message naming the flag; --help exits 0', async () => {
     const badPort = run(['--port', 'abc']);
     expect(await badPort.exited).toBe(64);

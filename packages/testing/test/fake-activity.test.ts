@@ -1,4 +1,4 @@
-import { parseActivityLogEntry, parseActivityMonitorEntry } from '@iics-jobs/schema';
+import { parseActivityLogEntry, parseActivityLogEntryDetail, parseActivityMonitorEntry } from '@iics-jobs/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createManualClock, iicsEasternTime, iicsUtcTime, startFakeIics, type FakeIics, type FakeTask, type ManualClock } from '../src/index.js';
 import { call, expectV2Error, expectValid, loginV2, type Answer } from './helpers.js';
@@ -162,12 +162,23 @@ describe('activityLog', () => {
     expect(ones.every((e) => e.runId === 1)).toBe(true);
   });
 
-  test('bad numbers: 400', async () => {
+  test('numbers out of range: a v2 error object, 400', async () => {
     expectV2Error(await get('/api/v2/activity/activityLog?rowLimit=0'), 400);
     expectV2Error(await get('/api/v2/activity/activityLog?rowLimit=1001'), 400);
     expectV2Error(await get('/api/v2/activity/activityLog?offset=-1'), 400);
-    expectV2Error(await get('/api/v2/activity/activityLog?taskId=x&runId=abc'), 400);
     expectV2Error(await get('/api/v2/activity/activityLog?taskId='), 400);
+  });
+
+  test('a value that is no number (offset=abc, rowLimit=x, runId=abc): 400 with an HTML page, not JSON, as the real service', async () => {
+    for (const query of ['offset=abc', 'rowLimit=x', 'taskId=x&runId=abc']) {
+      const res = await fetch(`${fake.serverUrl}/api/v2/activity/activityLog?${query}`, { headers: { icSessionId: session }, signal: AbortSignal.timeout(10_000) });
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      const text = await res.text();
+      expect(() => JSON.parse(text)).toThrow();
+      expect(text).toContain(`the ${query.split('=')[0]!.replace('taskId', 'runId')} parameter is not a number`);
+    }
+    // The afterEach hook checks that the fake reported no violation for its own non-JSON answers.
   });
 
   test('at most 200 rows without rowLimit, up to 1000 with it', async () => {
@@ -183,20 +194,53 @@ describe('activityLog', () => {
     expect(all[0]!.runId).toBe(205);
   });
 
-  test('/activityLog/{id}: the entry with its children in items; unknown id is 404', async () => {
+  test('/activityLog/{id}: the real shape, orgId and activityLogEntryItems (no *Utc, no entries); unknown id is 404', async () => {
+    const runId = await start('MT_Warning');
+    clock.advance(60_000);
+    const [listed] = await log(`?taskId=${task('MT_Warning').id}&runId=${runId}`);
+    const byId = await get(`/api/v2/activity/activityLog/${listed.id}`);
+    expect(byId.status).toBe(200);
+    expectValid(parseActivityLogEntryDetail, byId.body);
+    expect(byId.body).toMatchObject({ id: listed.id, objectId: task('MT_Warning').id, runId, state: 2, startTimeUtc: listed.startTimeUtc });
+    expect(byId.body.orgId).toBe(task('MT_Warning').id.slice(0, 6));
+    expect(byId.body.entries).toBeUndefined();
+    const [item] = byId.body.items;
+    // The keys of the real item, as §11 of the reference shows them, and none of the list's child.
+    expect(item).toMatchObject({
+      '@type': 'activityLogEntryItem',
+      id: listed.entries[0].id,
+      objectId: task('MT_Warning').id,
+      objectName: '',
+      runId,
+      state: 2,
+      startTime: listed.startTime,
+      children: [],
+      sequenceValues: [],
+      inOutParameterValues: [],
+      logEntryItemAttrs: { ERROR_CODE: '8229', 'Session Log File Name': listed.entries[0].logEntryItemAttrs['Session Log File Name'] },
+    });
+    expect(item.errorMsg).toMatch(/^WRT_8229/);
+    expect(item.transformationEntries.map((t: any) => [t.txType, t.failedRows])).toEqual([['SOURCE', 0], ['TARGET', 4]]);
+    for (const key of ['startTimeUtc', 'endTimeUtc', 'entries', 'subTaskEntries', 'sessionVariables']) expect(item, key).not.toHaveProperty(key);
+    expectV2Error(await get('/api/v2/activity/activityLog/0119Y4C10000000000ZZ'), 404);
+  });
+
+  test('/activityLog/{id} of a linear taskflow: one item whose children are its tasks (shape UNCONFIRMED); a task by its own id', async () => {
     const runId = await start('LT_Nightly');
     clock.advance(60_000);
     const [listed] = await log(`?taskId=${task('LT_Nightly').id}&runId=${runId}`);
     const byId = await get(`/api/v2/activity/activityLog/${listed.id}`);
-    expect(byId.status).toBe(200);
-    expectValid(parseActivityLogEntry, byId.body);
-    expect(byId.body.id).toBe(listed.id);
-    expect(byId.body.entries).toBeUndefined();
-    expect(byId.body.items.map((e: any) => e.objectName)).toEqual(['MT_Extract', 'MT_Transform']);
+    expectValid(parseActivityLogEntryDetail, byId.body);
+    expect(byId.body.items).toHaveLength(1);
+    expect(byId.body.items[0]).toMatchObject({ '@type': 'activityLogEntryItem', type: 'WORKFLOW', objectId: task('LT_Nightly').id });
+    const tasks = byId.body.items[0].children;
+    expect(tasks.map((e: any) => [e.objectName, e.runId, e.objectId])).toEqual(listed.entries.map((e: any) => [e.objectName, e.runId, e.objectId]));
+    expect(tasks[1].transformationEntries[1].failedRows).toBe(4);
+    for (const child of tasks) expect(child).not.toHaveProperty('startTimeUtc');
     const child = await get(`/api/v2/activity/activityLog/${listed.entries[0].id}`);
     expect(child.status).toBe(200);
-    expect(child.body.objectName).toBe('MT_Extract');
-    expectV2Error(await get('/api/v2/activity/activityLog/0119Y4C10000000000ZZ'), 404);
+    expectValid(parseActivityLogEntryDetail, child.body);
+    expect(child.body).toMatchObject({ objectName: 'MT_Extract', items: [{ '@type': 'activityLogEntryItem', objectId: listed.entries[0].objectId }] });
   });
 
   test('an id that is not valid percent-encoding is an unknown id: 404 after the session check, no violation', async () => {

@@ -10,6 +10,7 @@ const parsers = {
   jobResponse: schema.parseJobResponse,
   activityMonitorEntry: schema.parseActivityMonitorEntry,
   activityLogEntry: schema.parseActivityLogEntry,
+  activityLogEntryDetail: schema.parseActivityLogEntryDetail,
   v2Error: schema.parseV2Error,
   v3Error: schema.parseV3Error,
   loginV2Request: schema.parseLoginV2Request,
@@ -39,6 +40,10 @@ describe('fixtures', () => {
     expect(entry.startTimeUtc).toBe('2021-09-23T10:52:25.000Z');
     expect(entry.errorMsg).toBeUndefined();
     expect(entry.entries?.[0]?.errorMsg).toBe('No errors encountered.');
+    const byId = fixtures.activityLogEntryDetail();
+    expect(byId.orgId).toHaveLength(6);
+    expect(byId.items?.[0]).toMatchObject({ '@type': 'activityLogEntryItem', objectId: entry.objectId, children: [], sequenceValues: [] });
+    expect(Object.keys(byId.items![0]!).filter((key) => /Utc$|^entries$/.test(key))).toEqual([]);
     expect(fixtures.activityMonitorEntry()['@type']).toBe('activityMonitoryEntry');
     expect(fixtures.activityMonitorEntry().endTime).toBeUndefined();
     expect(fixtures.lookupResponse().objects[0]!.id).toHaveLength(22);

@@ -1,4 +1,4 @@
-import { parseActivityLogEntry, type ActivityLogEntry } from '@iics-jobs/schema';
+import { parseActivityLogEntry, type ActivityLogEntry, type TransformationLogEntry } from '@iics-jobs/schema';
 import { arrayOf, type ApiClient } from '../api.js';
 import { IicsApiError, IicsInvalidArgumentError, IicsLogNotFoundError } from '../errors.js';
 import type { CallOptions } from '../lookup.js';
@@ -79,7 +79,7 @@ export class SessionLogs {
 
   /** The logs an entry has: its own, or for a linear taskflow one per task, in order. */
   targets(entry: ActivityLogEntry): LogTarget[] {
-    const children = entry.entries ?? entry.items ?? [];
+    const children = entry.entries ?? [];
     if (entry.type?.toUpperCase() === 'WORKFLOW' && children.length > 0) {
       return children.map((child) => target(child, entry.id, child.id));
     }
@@ -173,22 +173,35 @@ function target(entry: ActivityLogEntry, entryId: string, itemId: string | undef
   return out;
 }
 
+/**
+ * What the readers look into: a list entry (children in `entries`), the entry by id (`items`), or
+ * one of its `activityLogEntryItem`s (`children`); all three fit this.
+ */
+export interface LogNode {
+  errorMsg?: string | null;
+  logEntryItemAttrs?: Record<string, string>;
+  transformationEntries?: TransformationLogEntry[];
+}
+
+/** The children of any of them, read tolerantly: `entries`, `items` and `children`, whichever it has. */
+export function childNodes(node: LogNode): LogNode[] {
+  const out: LogNode[] = [];
+  for (const key of ['entries', 'items', 'children'] as const) {
+    const list = (node as Partial<Record<typeof key, unknown>>)[key];
+    if (Array.isArray(list)) for (const child of list) if (child !== null && typeof child === 'object') out.push(child as LogNode);
+  }
+  return out;
+}
+
 /** The `Session Log File Name` of the entry or of the first of its children that has one. */
-export function sessionLogFileName(entry: ActivityLogEntry): string | undefined {
+export function sessionLogFileName(entry: LogNode): string | undefined {
   const own = entry.logEntryItemAttrs?.['Session Log File Name'];
   if (own) return own;
-  const children = [...(entry.entries ?? []), ...(entry.items ?? []), ...childrenOf(entry)];
-  for (const child of children) {
+  for (const child of childNodes(entry)) {
     const name = sessionLogFileName(child);
     if (name) return name;
   }
   return undefined;
-}
-
-/** `children` of an activityLogEntryItem (the entry by id), read tolerantly. */
-export function childrenOf(entry: ActivityLogEntry): ActivityLogEntry[] {
-  const children = (entry as { children?: unknown }).children;
-  return Array.isArray(children) ? children.filter((c): c is ActivityLogEntry => c !== null && typeof c === 'object') : [];
 }
 
 function info(logTarget: LogTarget, fileName: string | undefined): Omit<TaskLog, 'text'> {

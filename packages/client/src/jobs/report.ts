@@ -1,10 +1,10 @@
-import { parseActivityLogEntry, type ActivityLogEntry } from '@iics-jobs/schema';
+import { parseActivityLogEntryDetail, type ActivityLogEntry, type ActivityLogEntryDetail } from '@iics-jobs/schema';
 import type { ApiClient } from '../api.js';
 import { IicsApiError, IicsInvalidArgumentError, IicsLogNotFoundError } from '../errors.js';
 import type { CallOptions } from '../lookup.js';
 import { describe } from '../options.js';
 import { stateFromLogState, type JobRef, type JobRows, type JobState, type JobStatus } from '../status.js';
-import { checkLogRef, childrenOf, sessionLogFileName, type LogTarget, type SessionLogs } from './log.js';
+import { checkLogRef, childNodes, sessionLogFileName, type LogNode, type LogTarget, type SessionLogs } from './log.js';
 
 /** Rows through one transformation of a mapping (the activity log's `transformationEntries`). */
 export interface TransformationRows {
@@ -81,10 +81,10 @@ export async function buildReport(
   const detail = await entryById(api, entry.id, call);
 
   const targets = logs.targets(entry);
-  const isTaskflow = entry.type?.toUpperCase() === 'WORKFLOW' && (entry.entries ?? entry.items ?? []).length > 0;
+  const isTaskflow = entry.type?.toUpperCase() === 'WORKFLOW' && (entry.entries ?? []).length > 0;
   const parts: TaskReport[] = [];
   for (const [index, logTarget] of targets.entries()) {
-    const child = isTaskflow ? (entry.entries ?? entry.items ?? [])[index]! : entry;
+    const child = isTaskflow ? entry.entries![index]! : entry;
     // The entry by id is the richer source for a task (its items); a taskflow's tasks are read from the list.
     const sources = !isTaskflow && detail ? [detail, entry] : [child];
     const part = taskReport(logTarget, child, sources);
@@ -113,15 +113,15 @@ export async function buildReport(
 }
 
 /** `GET /activityLog/{id}`; undefined when IICS has no such entry (the list entry then serves alone). */
-async function entryById(api: ApiClient, id: string, call: CallOptions): Promise<ActivityLogEntry | undefined> {
+async function entryById(api: ApiClient, id: string, call: CallOptions): Promise<ActivityLogEntryDetail | undefined> {
   try {
     return await api.call({
       method: 'GET',
       family: 'v2',
       path: `/api/v2/activity/activityLog/${encodeURIComponent(id)}`,
       kind: 'read',
-      parse: parseActivityLogEntry,
-      schemaName: 'ActivityLogEntry',
+      parse: parseActivityLogEntryDetail,
+      schemaName: 'ActivityLogEntryDetail',
       ...call,
     });
   } catch (error) {
@@ -130,7 +130,7 @@ async function entryById(api: ApiClient, id: string, call: CallOptions): Promise
   }
 }
 
-function taskReport(logTarget: LogTarget, entry: ActivityLogEntry, sources: ActivityLogEntry[]): TaskReport {
+function taskReport(logTarget: LogTarget, entry: ActivityLogEntry, sources: LogNode[]): TaskReport {
   const part: TaskReport = { runId: logTarget.runId, state: stateFromLogState(entry.state).state, transformations: [], logTail: [] };
   if (logTarget.taskId) part.taskId = logTarget.taskId;
   if (logTarget.taskName) part.taskName = logTarget.taskName;
@@ -149,22 +149,22 @@ function taskReport(logTarget: LogTarget, entry: ActivityLogEntry, sources: Acti
 }
 
 /** Every `transformationEntries` row in the entry and below it (entries, items, children). */
-function transformationsOf(entry: ActivityLogEntry): TransformationRows[] {
+function transformationsOf(entry: LogNode): TransformationRows[] {
   const out: TransformationRows[] = [];
   for (const row of entry.transformationEntries ?? []) {
     const item: TransformationRows = { name: row.txName ?? row.id ?? '?', successRows: row.successRows ?? 0, failedRows: row.failedRows ?? 0 };
     if (row.txType) item.type = row.txType;
     out.push(item);
   }
-  for (const child of [...(entry.entries ?? []), ...(entry.items ?? []), ...childrenOf(entry)]) out.push(...transformationsOf(child));
+  for (const child of childNodes(entry)) out.push(...transformationsOf(child));
   return out;
 }
 
 const NO_ERRORS = /^no errors encountered\.?$/i;
 
-function firstError(entry: ActivityLogEntry): string | undefined {
+function firstError(entry: LogNode): string | undefined {
   if (entry.errorMsg && !NO_ERRORS.test(entry.errorMsg)) return entry.errorMsg;
-  for (const child of [...(entry.entries ?? []), ...(entry.items ?? []), ...childrenOf(entry)]) {
+  for (const child of childNodes(entry)) {
     const message = firstError(child);
     if (message) return message;
   }

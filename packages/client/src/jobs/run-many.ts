@@ -279,7 +279,7 @@ function checkRequests(requests: unknown): RunManyRequest[] {
     if (r.taskType === undefined && !found) {
       throw new IicsInvalidArgumentError(`requests[${index}].taskType`, `requests[${index}] needs a taskType (${TASK_TYPES.join(', ')}); only a path or a pattern may leave it out.`);
     }
-    if (r.taskType !== undefined && !isTaskType(r.taskType)) {
+    if (r.taskType !== undefined && !isTaskType(typeof r.taskType === 'string' ? r.taskType.toUpperCase() : r.taskType)) {
       throw new IicsInvalidArgumentError(`requests[${index}].taskType`, `requests[${index}].taskType must be one of ${TASK_TYPES.join(', ')} (got ${describe(r.taskType)}).`);
     }
     return request as RunManyRequest;

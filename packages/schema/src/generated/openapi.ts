@@ -80,6 +80,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/user/validSessionId": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Is this session still good
+         * @description Says whether the session id given as `icToken` is still valid and how many minutes it has
+         *     left. The documentation names the session in the body, not in a header, so no session
+         *     header is required (whether the real service also wants `icSessionId` is UNCONFIRMED; a
+         *     client may send it). Whether the check itself counts as use of the session is UNCONFIRMED
+         *     (the fake does not extend it). An unknown or expired session is answered
+         *     `isValidToken: false` (UNCONFIRMED: the real service may answer an error object instead).
+         */
+        post: operations["validateSessionV2"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/server/serverTime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The service's clock
+         * @description The current time of the service, which job-running clients read to compare with the
+         *     activity log's times. The answer's shape is UNCONFIRMED (no documentation or sample was
+         *     found): read `time` tolerantly, and accept other members.
+         */
+        get: operations["getServerTime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/job": {
         parameters: {
             query?: never;
@@ -170,7 +217,9 @@ export interface paths {
         };
         /**
          * One log entry by its id
-         * @description The single entry; its children come in `items` rather than `entries`.
+         * @description The single entry, with the org's `orgId`; its children come in `items`, each an
+         *     `activityLogEntryItem` (not the list's entry shape). The id may be a list entry's `id` or
+         *     the `id` of one of its `entries` (a task of a linear taskflow).
          */
         get: operations["getActivityLogEntry"];
         put?: never;
@@ -622,7 +671,8 @@ export interface components {
         };
         /**
          * @description DMASK masking task, DRS replication task, DSS synchronization task, MTT mapping task,
-         *     PCS PowerCenter task, WORKFLOW linear taskflow. Send them in upper case.
+         *     PCS PowerCenter task, WORKFLOW linear taskflow. IICS reads them in any case (its own
+         *     documentation writes `Workflow`, clients send `Mtt`); send them in upper case, as listed.
          * @enum {string}
          */
         TaskType: "DMASK" | "DRS" | "DSS" | "MTT" | "PCS" | "WORKFLOW";
@@ -651,6 +701,11 @@ export interface components {
             runtime?: components["schemas"]["JobRuntime"];
             parameterFileName?: string;
             parameterFileDir?: string;
+            /**
+             * @description Not read on a start: a widely used Java client sends `"runId": 0` in every start and stop
+             *     body, and IICS runs the job. Accepted and ignored; do not send it.
+             */
+            runId?: number;
         };
         JobResponse: {
             "@type"?: string;
@@ -671,6 +726,33 @@ export interface components {
             taskFederatedId?: string;
             taskName?: string;
             taskType: components["schemas"]["TaskType"];
+            /**
+             * @description Not read: a stop targets the task, not a run. Some clients send `"runId": 0`; accepted and
+             *     ignored. Do not send it.
+             */
+            runId?: number;
+            /** @description Not read on a stop (clients send the start's body again); accepted and ignored. Do not send it. */
+            callbackURL?: string;
+        };
+        ValidatedTokenRequest: {
+            /** @constant */
+            "@type"?: "validatedToken";
+            /** @description The session's user (documented; the fake refuses a session of another user). */
+            userName?: string;
+            /** @description The session id to check. */
+            icToken: string;
+        };
+        ValidatedTokenResponse: {
+            "@type"?: string;
+            isValidToken: boolean;
+            /** @description Minutes until the session expires if it stays idle. */
+            timeUntilExpire?: number;
+        };
+        /** @description UNCONFIRMED shape. */
+        ServerTimeResponse: {
+            "@type"?: string;
+            /** @description The time now, UTC, RFC 3339 (UNCONFIRMED). */
+            time?: string;
         };
         SuccessResponse: {
             "@type"?: string;
@@ -737,8 +819,6 @@ export interface components {
             scheduleName?: string;
             /** @description Child entries (the session of a task, the tasks of a linear taskflow). */
             entries?: components["schemas"]["ActivityLogEntry"][];
-            /** @description Child entries, as `/activityLog/{id}` names them. */
-            items?: components["schemas"]["ActivityLogEntry"][];
             subTaskEntries?: {
                 [key: string]: unknown;
             }[];
@@ -754,6 +834,81 @@ export interface components {
             hasStopOnErrorRecord?: boolean;
             contextExternalId?: string;
             transformationEntries?: components["schemas"]["TransformationLogEntry"][];
+        };
+        /**
+         * @description One completed job as `/activityLog/{id}` answers it: the top level of a list entry plus
+         *     `orgId`, with its children in `items` (each an `activityLogEntryItem`), not in `entries`.
+         */
+        ActivityLogEntryDetail: {
+            "@type"?: string;
+            id: string;
+            type?: string;
+            /** @description The task id. */
+            objectId?: string;
+            objectName?: string;
+            runId: components["schemas"]["RunId"];
+            /** @description US Eastern wall-clock time, wrongly marked `Z`; use `startTimeUtc`. */
+            startTime?: string;
+            /** @description US Eastern wall-clock time, wrongly marked `Z`; use `endTimeUtc`. */
+            endTime?: string;
+            /** @description UTC, RFC 3339 in practice (not enforced). */
+            startTimeUtc?: string;
+            /** @description UTC, RFC 3339 in practice (not enforced). */
+            endTimeUtc?: string;
+            /** @description 1 completed successfully, 2 completed with errors (warning), 3 failed. */
+            state: number;
+            failedSourceRows?: number;
+            successSourceRows?: number;
+            failedTargetRows?: number;
+            successTargetRows?: number;
+            errorMsg?: string | null;
+            startedBy?: string;
+            runContextType?: string;
+            scheduleName?: string;
+            /** @description The 6-character v2 org id. */
+            orgId?: string;
+            totalSuccessRows?: number;
+            totalFailedRows?: number;
+            stopOnError?: boolean;
+            hasStopOnErrorRecord?: boolean;
+            /**
+             * @description The run's items: for a task, its session (with `transformationEntries` and the
+             *     `Session Log File Name`). For a linear taskflow the shape is UNCONFIRMED (no real
+             *     sample): its tasks may come as items of their own or as the `children` of one item;
+             *     read both.
+             */
+            items?: components["schemas"]["ActivityLogEntryItem"][];
+        };
+        /**
+         * @description An item of `/activityLog/{id}` (`@type` `activityLogEntryItem`). Unlike a list entry's
+         *     children it has `objectId`, `children`, `sequenceValues` and `inOutParameterValues`, and no
+         *     `*Utc` times, `entries`, `subTaskEntries` or `sessionVariables`.
+         */
+        ActivityLogEntryItem: {
+            "@type"?: string;
+            id: string;
+            type?: string;
+            objectId?: string;
+            objectName?: string;
+            runId?: components["schemas"]["RunId"];
+            agentId?: string;
+            runtimeEnvironmentId?: string;
+            /** @description US Eastern wall-clock time, wrongly marked `Z` (the item has no UTC time). */
+            startTime?: string;
+            /** @description US Eastern wall-clock time, wrongly marked `Z`. */
+            endTime?: string;
+            state?: number;
+            errorMsg?: string | null;
+            /** @description Includes `Session Log File Name`, `ERROR_CODE`, compute units. */
+            logEntryItemAttrs?: {
+                [key: string]: string;
+            };
+            startedBy?: string;
+            runContextType?: string;
+            children?: components["schemas"]["ActivityLogEntryItem"][];
+            transformationEntries?: components["schemas"]["TransformationLogEntry"][];
+            sequenceValues?: unknown[];
+            inOutParameterValues?: unknown[];
         };
         TransformationLogEntry: {
             "@type"?: string;
@@ -1035,6 +1190,20 @@ export interface components {
                 "application/json": components["schemas"]["TaskflowRunResponse"];
             };
         };
+        /**
+         * @description A field is missing or out of range (a v2 error object), or a query value is not a number at
+         *     all (`offset=abc`, `rowLimit=x`): then the body is not JSON (UNCONFIRMED status and text; the
+         *     fake answers an HTML page).
+         */
+        V2BadRequestOrPage: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V2Error"];
+                "text/html": string;
+            };
+        };
         /** @description A field is missing or malformed. */
         V2BadRequest: {
             headers: {
@@ -1062,13 +1231,18 @@ export interface components {
                 "application/json": components["schemas"]["V2Error"];
             };
         };
-        /** @description Resource not found. */
+        /**
+         * @description Not found: an error object for an id the resource does not know; for a path the service
+         *     does not know at all, an HTML page saying "Resource not found." (`text/html`, real answer;
+         *     its markup varies).
+         */
         V2NotFound: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["V2Error"];
+                "text/html": string;
             };
         };
         /** @description Too many requests. */
@@ -1134,13 +1308,18 @@ export interface components {
                 "application/json": components["schemas"]["V3Error"];
             };
         };
-        /** @description Resource not found. */
+        /**
+         * @description Not found: an error object for an id the resource does not know; for a path the service
+         *     does not know at all, an HTML page saying "Resource not found." (`text/html`, real answer;
+         *     its markup varies).
+         */
         V3NotFound: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["V3Error"];
+                "text/html": string;
             };
         };
         /** @description Too many requests. */
@@ -1285,6 +1464,54 @@ export interface operations {
             500: components["responses"]["V2ServerError"];
         };
     };
+    validateSessionV2: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidatedTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The verdict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatedTokenResponse"];
+                };
+            };
+            400: components["responses"]["V2BadRequest"];
+            500: components["responses"]["V2ServerError"];
+        };
+    };
+    getServerTime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The time now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerTimeResponse"];
+                };
+            };
+            401: components["responses"]["V2Unauthorized"];
+            500: components["responses"]["V2ServerError"];
+        };
+    };
     startJob: {
         parameters: {
             query?: never;
@@ -1412,7 +1639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActivityLogEntry"][];
                 };
             };
-            400: components["responses"]["V2BadRequest"];
+            400: components["responses"]["V2BadRequestOrPage"];
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
             429: components["responses"]["V2TooManyRequests"];
@@ -1439,7 +1666,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ActivityLogEntry"];
+                    "application/json": components["schemas"]["ActivityLogEntryDetail"];
                 };
             };
             400: components["responses"]["V2BadRequest"];

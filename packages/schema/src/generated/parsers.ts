@@ -6,10 +6,16 @@ import { createParser } from '../parse.js';
 import * as S from './typebox.js';
 
 /** Schemas of bodies a server receives (requests and callbacks): their parsers refuse every key of FORBIDDEN_KEYS. */
-export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","FileIngestionJobRequest","FileIngestionParameter","FileIngestionParameterCategory","FileIngestionParameters","FileIngestionVariable","JobRequest","JobRuntime","JobStopRequest","LoginV2Request","LoginV3Request","LookupRequest","LookupRequestObject","RunId","TaskType","TaskflowRunInput","TaskflowTerminateRequest"];
+export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","FileIngestionJobRequest","FileIngestionParameter","FileIngestionParameterCategory","FileIngestionParameters","FileIngestionVariable","JobRequest","JobRuntime","JobStopRequest","LoginV2Request","LoginV3Request","LookupRequest","LookupRequestObject","RunId","TaskType","TaskflowRunInput","TaskflowTerminateRequest","ValidatedTokenRequest"];
 
 /** Validates `input` as a ActivityLogEntry; on success `value` is the input itself, extra fields included. */
 export const parseActivityLogEntry = createParser<components['schemas']['ActivityLogEntry']>(S.ActivityLogEntry, 'ActivityLogEntry', 'response');
+
+/** Validates `input` as a ActivityLogEntryDetail; on success `value` is the input itself, extra fields included. */
+export const parseActivityLogEntryDetail = createParser<components['schemas']['ActivityLogEntryDetail']>(S.ActivityLogEntryDetail, 'ActivityLogEntryDetail', 'response');
+
+/** Validates `input` as a ActivityLogEntryItem; on success `value` is the input itself, extra fields included. */
+export const parseActivityLogEntryItem = createParser<components['schemas']['ActivityLogEntryItem']>(S.ActivityLogEntryItem, 'ActivityLogEntryItem', 'response');
 
 /** Validates `input` as a ActivityMonitorEntry; on success `value` is the input itself, extra fields included. */
 export const parseActivityMonitorEntry = createParser<components['schemas']['ActivityMonitorEntry']>(S.ActivityMonitorEntry, 'ActivityMonitorEntry', 'response');
@@ -107,6 +113,9 @@ export const parseObjectsResponse = createParser<components['schemas']['ObjectsR
 /** Validates `input` as a RunId; on success `value` is the input itself, extra fields included. */
 export const parseRunId = createParser<components['schemas']['RunId']>(S.RunId, 'RunId', 'received');
 
+/** Validates `input` as a ServerTimeResponse; on success `value` is the input itself, extra fields included. */
+export const parseServerTimeResponse = createParser<components['schemas']['ServerTimeResponse']>(S.ServerTimeResponse, 'ServerTimeResponse', 'response');
+
 /** Validates `input` as a SuccessResponse; on success `value` is the input itself, extra fields included. */
 export const parseSuccessResponse = createParser<components['schemas']['SuccessResponse']>(S.SuccessResponse, 'SuccessResponse', 'response');
 
@@ -154,3 +163,9 @@ export const parseV3ErrorBody = createParser<components['schemas']['V3ErrorBody'
 
 /** Validates `input` as a V3ErrorDetail; on success `value` is the input itself, extra fields included. */
 export const parseV3ErrorDetail = createParser<components['schemas']['V3ErrorDetail']>(S.V3ErrorDetail, 'V3ErrorDetail', 'response');
+
+/** Validates `input` as a ValidatedTokenRequest; on success `value` is the input itself, extra fields included. */
+export const parseValidatedTokenRequest = createParser<components['schemas']['ValidatedTokenRequest']>(S.ValidatedTokenRequest, 'ValidatedTokenRequest', 'received');
+
+/** Validates `input` as a ValidatedTokenResponse; on success `value` is the input itself, extra fields included. */
+export const parseValidatedTokenResponse = createParser<components['schemas']['ValidatedTokenResponse']>(S.ValidatedTokenResponse, 'ValidatedTokenResponse', 'response');

@@ -89,7 +89,8 @@ export const LoginV3Response = Type.Object({
 export type LoginV3Response = components['schemas']['LoginV3Response'];
 
 /** DMASK masking task, DRS replication task, DSS synchronization task, MTT mapping task,
- * PCS PowerCenter task, WORKFLOW linear taskflow. Send them in upper case. */
+ * PCS PowerCenter task, WORKFLOW linear taskflow. IICS reads them in any case (its own
+ * documentation writes `Workflow`, clients send `Mtt`); send them in upper case, as listed. */
 export const TaskType = Type.Union([Type.Literal("DMASK"), Type.Literal("DRS"), Type.Literal("DSS"), Type.Literal("MTT"), Type.Literal("PCS"), Type.Literal("WORKFLOW")]);
 export type TaskType = components['schemas']['TaskType'];
 
@@ -112,6 +113,7 @@ export const JobRequest = Type.Object({
   "runtime": Type.Optional(JobRuntime),
   "parameterFileName": Type.Optional(Type.String({"minLength":1})),
   "parameterFileDir": Type.Optional(Type.String({"minLength":1})),
+  "runId": Type.Optional(Type.Integer({"description":"Not read on a start: a widely used Java client sends `\"runId\": 0` in every start and stop\nbody, and IICS runs the job. Accepted and ignored; do not send it.\n"})),
 }, {"additionalProperties":false});
 export type JobRequest = components['schemas']['JobRequest'];
 
@@ -134,8 +136,31 @@ export const JobStopRequest = Type.Object({
   "taskFederatedId": Type.Optional(Type.String({"minLength":1})),
   "taskName": Type.Optional(Type.String({"minLength":1})),
   "taskType": TaskType,
+  "runId": Type.Optional(Type.Integer({"description":"Not read: a stop targets the task, not a run. Some clients send `\"runId\": 0`; accepted and\nignored. Do not send it.\n"})),
+  "callbackURL": Type.Optional(Type.String({"description":"Not read on a stop (clients send the start's body again); accepted and ignored. Do not send it."})),
 }, {"additionalProperties":false});
 export type JobStopRequest = components['schemas']['JobStopRequest'];
+
+export const ValidatedTokenRequest = Type.Object({
+  "@type": Type.Optional(Type.Literal("validatedToken")),
+  "userName": Type.Optional(Type.String({"description":"The session's user (documented; the fake refuses a session of another user)."})),
+  "icToken": Type.String({"minLength":1,"description":"The session id to check."}),
+}, {"additionalProperties":false});
+export type ValidatedTokenRequest = components['schemas']['ValidatedTokenRequest'];
+
+export const ValidatedTokenResponse = Type.Object({
+  "@type": Type.Optional(Type.String()),
+  "isValidToken": Type.Boolean(),
+  "timeUntilExpire": Type.Optional(Type.Integer({"description":"Minutes until the session expires if it stays idle."})),
+});
+export type ValidatedTokenResponse = components['schemas']['ValidatedTokenResponse'];
+
+/** UNCONFIRMED shape. */
+export const ServerTimeResponse = Type.Object({
+  "@type": Type.Optional(Type.String()),
+  "time": Type.Optional(Type.String({"description":"The time now, UTC, RFC 3339 (UNCONFIRMED)."})),
+});
+export type ServerTimeResponse = components['schemas']['ServerTimeResponse'];
 
 export const SuccessResponse = Type.Object({
   "@type": Type.Optional(Type.String()),
@@ -203,7 +228,6 @@ export const ActivityLogEntry = Type.Recursive((This) => Type.Object({
   "runContextType": Type.Optional(Type.String({"description":"ICS_UI, SCHEDULER, REST-API and others."})),
   "scheduleName": Type.Optional(Type.String()),
   "entries": Type.Optional(Type.Array(This, {"description":"Child entries (the session of a task, the tasks of a linear taskflow)."})),
-  "items": Type.Optional(Type.Array(This, {"description":"Child entries, as `/activityLog/{id}` names them."})),
   "subTaskEntries": Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
   "logEntryItemAttrs": Type.Optional(Type.Record(Type.String(), Type.String())),
   "sessionVariables": Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -215,6 +239,63 @@ export const ActivityLogEntry = Type.Recursive((This) => Type.Object({
   "transformationEntries": Type.Optional(Type.Array(TransformationLogEntry)),
 }), { $id: "ActivityLogEntry" });
 export type ActivityLogEntry = components['schemas']['ActivityLogEntry'];
+
+/** An item of `/activityLog/{id}` (`@type` `activityLogEntryItem`). Unlike a list entry's
+ * children it has `objectId`, `children`, `sequenceValues` and `inOutParameterValues`, and no
+ * `*Utc` times, `entries`, `subTaskEntries` or `sessionVariables`. */
+export const ActivityLogEntryItem = Type.Recursive((This) => Type.Object({
+  "@type": Type.Optional(Type.String()),
+  "id": Type.String(),
+  "type": Type.Optional(Type.String()),
+  "objectId": Type.Optional(Type.String()),
+  "objectName": Type.Optional(Type.String()),
+  "runId": Type.Optional(RunId),
+  "agentId": Type.Optional(Type.String()),
+  "runtimeEnvironmentId": Type.Optional(Type.String()),
+  "startTime": Type.Optional(Type.String({"description":"US Eastern wall-clock time, wrongly marked `Z` (the item has no UTC time)."})),
+  "endTime": Type.Optional(Type.String({"description":"US Eastern wall-clock time, wrongly marked `Z`."})),
+  "state": Type.Optional(Type.Integer()),
+  "errorMsg": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "logEntryItemAttrs": Type.Optional(Type.Record(Type.String(), Type.String())),
+  "startedBy": Type.Optional(Type.String()),
+  "runContextType": Type.Optional(Type.String()),
+  "children": Type.Optional(Type.Array(This)),
+  "transformationEntries": Type.Optional(Type.Array(TransformationLogEntry)),
+  "sequenceValues": Type.Optional(Type.Array(Type.Unknown())),
+  "inOutParameterValues": Type.Optional(Type.Array(Type.Unknown())),
+}), { $id: "ActivityLogEntryItem" });
+export type ActivityLogEntryItem = components['schemas']['ActivityLogEntryItem'];
+
+/** One completed job as `/activityLog/{id}` answers it: the top level of a list entry plus
+ * `orgId`, with its children in `items` (each an `activityLogEntryItem`), not in `entries`. */
+export const ActivityLogEntryDetail = Type.Object({
+  "@type": Type.Optional(Type.String()),
+  "id": Type.String(),
+  "type": Type.Optional(Type.String()),
+  "objectId": Type.Optional(Type.String({"description":"The task id."})),
+  "objectName": Type.Optional(Type.String()),
+  "runId": RunId,
+  "startTime": Type.Optional(Type.String({"description":"US Eastern wall-clock time, wrongly marked `Z`; use `startTimeUtc`."})),
+  "endTime": Type.Optional(Type.String({"description":"US Eastern wall-clock time, wrongly marked `Z`; use `endTimeUtc`."})),
+  "startTimeUtc": Type.Optional(Type.String({"description":"UTC, RFC 3339 in practice (not enforced)."})),
+  "endTimeUtc": Type.Optional(Type.String({"description":"UTC, RFC 3339 in practice (not enforced)."})),
+  "state": Type.Integer({"description":"1 completed successfully, 2 completed with errors (warning), 3 failed."}),
+  "failedSourceRows": Type.Optional(Type.Integer()),
+  "successSourceRows": Type.Optional(Type.Integer()),
+  "failedTargetRows": Type.Optional(Type.Integer()),
+  "successTargetRows": Type.Optional(Type.Integer()),
+  "errorMsg": Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  "startedBy": Type.Optional(Type.String()),
+  "runContextType": Type.Optional(Type.String()),
+  "scheduleName": Type.Optional(Type.String()),
+  "orgId": Type.Optional(Type.String({"description":"The 6-character v2 org id."})),
+  "totalSuccessRows": Type.Optional(Type.Integer()),
+  "totalFailedRows": Type.Optional(Type.Integer()),
+  "stopOnError": Type.Optional(Type.Boolean()),
+  "hasStopOnErrorRecord": Type.Optional(Type.Boolean()),
+  "items": Type.Optional(Type.Array(ActivityLogEntryItem, {"description":"The run's items: for a task, its session (with `transformationEntries` and the\n`Session Log File Name`). For a linear taskflow the shape is UNCONFIRMED (no real\nsample): its tasks may come as items of their own or as the `children` of one item;\nread both.\n"})),
+});
+export type ActivityLogEntryDetail = components['schemas']['ActivityLogEntryDetail'];
 
 /** Either `id`, or `path` with `type`. */
 export const LookupRequestObject = Type.Object({
@@ -497,10 +578,15 @@ export const componentSchemas = {
   JobRequest,
   JobResponse,
   JobStopRequest,
+  ValidatedTokenRequest,
+  ValidatedTokenResponse,
+  ServerTimeResponse,
   SuccessResponse,
   ActivityMonitorEntry,
   TransformationLogEntry,
   ActivityLogEntry,
+  ActivityLogEntryItem,
+  ActivityLogEntryDetail,
   LookupRequestObject,
   LookupRequest,
   LookupObject,

@@ -34,6 +34,8 @@ export interface FakeContext {
   readonly taskflowRunIds: 'number' | 'string';
   /** How a task's session log is answered (a taskflow's is always a zip). */
   readonly sessionLogFormat: 'text' | 'zip';
+  /** Set by `strictRequests`: an unknown member of a request body is a 400, not a warning. */
+  readonly strictRequests: boolean;
   /** Stable ids for users, projects and folders, made on first use. */
   stableId(key: string, make: () => string): string;
 }
@@ -50,6 +52,8 @@ export interface FakeRequest {
   readonly username?: string;
   readonly sessionId?: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Adds a line to `fake.warnings` and to this request's record: something IICS accepts but a test may want to know. */
+  warn(message: string): void;
 }
 
 /**

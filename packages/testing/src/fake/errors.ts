@@ -57,3 +57,19 @@ export function faultError(family: ErrorFamily, status: number): RouteResult {
   if (status >= 500) return familyError(family, status, ERROR_CODES.internal, 'An unexpected error occurred.');
   return familyError(family, status, ERROR_CODES.badRequest, `The request was refused (fault injected with status ${status}).`);
 }
+
+/**
+ * An error answered as an HTML page, as the real service answers an unknown resource (404,
+ * "Resource not found.") and a query value it cannot read: a client must not assume that an
+ * error body parses as JSON.
+ */
+export function htmlError(status: number, message: string): RouteResult {
+  const text = message.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const body = `<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Error</title></head>\n<body>\n<h1>${status}</h1>\n<p>${text}</p>\n</body>\n</html>\n`;
+  return { status, raw: { contentType: 'text/html;charset=UTF-8', body } };
+}
+
+/** The content types the fake's own non-JSON error answers have. */
+export function isHtmlError(result: RouteResult): boolean {
+  return result.status >= 400 && result.raw !== undefined && /^text\/html\b/i.test(result.raw.contentType) && result.raw.body.length > 0;
+}

@@ -5,6 +5,8 @@ export const ROUTES: readonly FakeRoute[] = [
   'loginV2',
   'loginV3',
   'logout',
+  'validSessionId',
+  'serverTime',
   'job',
   'stop',
   'activityMonitor',

@@ -149,7 +149,7 @@ export class RunEngine {
     return this.logRecords().includes(root) ? run : undefined;
   }
 
-  logEntry(run: RunRecord, childrenKey: 'entries' | 'items' = 'entries'): ActivityLogEntry {
+  logEntry(run: RunRecord): ActivityLogEntry {
     const v = run.view;
     const entry: ActivityLogEntry = {
       '@type': 'activityLogEntry',
@@ -173,7 +173,7 @@ export class RunEngine {
     };
     // IICS leaves errorMsg out of a successful top-level entry; its session entry says "No errors encountered."
     if (run.errorMsg !== undefined) entry.errorMsg = run.errorMsg;
-    entry[childrenKey] = run.task.type === 'WORKFLOW' ? run.children.map((child) => this.logEntry(child)) : [this.sessionEntry(run)];
+    entry.entries = run.task.type === 'WORKFLOW' ? run.children.map((child) => this.logEntry(child)) : [this.sessionEntry(run)];
     return entry;
   }
 
@@ -350,25 +350,36 @@ export class RunEngine {
       runContextType: RUN_CONTEXT_TYPE,
       entries: [],
       subTaskEntries: [],
-      logEntryItemAttrs: {
-        CONSUMED_COMPUTE_UNITS: '0.0',
-        ERROR_CODE: state === 1 ? '0' : state === 2 ? '8229' : '7002',
-        IS_SERVER_LESS: 'false',
-        REQUESTED_COMPUTE_UNITS: '0.0',
-        'Session Log File Name': sessionLogFileName(run.task.federatedId, v.runId),
-      },
+      logEntryItemAttrs: logEntryItemAttrs(run),
       sessionVariables: {},
       totalSuccessRows: 0,
       totalFailedRows: 0,
       stopOnError: false,
       hasStopOnErrorRecord: false,
       contextExternalId: v.taskId,
-      transformationEntries: [
-        { '@type': 'transformationLogEntry', id: `${run.sessionLogId}1`, txName: 'Source', txType: 'SOURCE', successRows: run.rows.successSourceRows, failedRows: run.rows.failedSourceRows },
-        { '@type': 'transformationLogEntry', id: `${run.sessionLogId}2`, txName: 'Target', txType: 'TARGET', successRows: run.rows.successTargetRows, failedRows: run.rows.failedTargetRows },
-      ],
+      transformationEntries: transformationEntries(run),
     };
   }
+}
+
+/** The attributes of a run's session entry (list) or item (by id): its log file's name among them. */
+export function logEntryItemAttrs(run: RunRecord): Record<string, string> {
+  const state = run.view.activityState!;
+  return {
+    CONSUMED_COMPUTE_UNITS: '0.0',
+    ERROR_CODE: state === 1 ? '0' : state === 2 ? '8229' : '7002',
+    IS_SERVER_LESS: 'false',
+    REQUESTED_COMPUTE_UNITS: '0.0',
+    'Session Log File Name': sessionLogFileName(run.task.federatedId, run.view.runId),
+  };
+}
+
+/** The rows through the source and the target of a run's mapping. */
+export function transformationEntries(run: RunRecord): NonNullable<ActivityLogEntry['transformationEntries']> {
+  return [
+    { '@type': 'transformationLogEntry', id: `${run.sessionLogId}1`, txName: 'Source', txType: 'SOURCE', successRows: run.rows.successSourceRows, failedRows: run.rows.failedSourceRows },
+    { '@type': 'transformationLogEntry', id: `${run.sessionLogId}2`, txName: 'Target', txType: 'TARGET', successRows: run.rows.successTargetRows, failedRows: run.rows.failedTargetRows },
+  ];
 }
 
 const STATE_OF: Record<FakeOutcome, FakeRunState> = { success: 'SUCCESS', warning: 'WARNING', failed: 'FAILED' };

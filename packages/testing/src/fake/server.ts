@@ -10,12 +10,13 @@ import { callbackRetrySchedule } from '../retry-schedule.js';
 import { CallbackSender } from './callbacks.js';
 import { DASHBOARD_PREFIX, Dashboard } from './dashboard/server.js';
 import type { FakeContext, FakeOrigin, FakeRequest, RouteDefinition } from './context.js';
-import { ERROR_CODES, faultError, familyError, type ErrorFamily, type RouteResult } from './errors.js';
+import { ERROR_CODES, faultError, familyError, htmlError, isHtmlError, type ErrorFamily, type RouteResult } from './errors.js';
 import { FaultState } from './faults.js';
 import { activityLogEntryRoute, activityLogRoute, activityMonitorRoute } from './routes/activity.js';
 import { jobRoute, stopRoute } from './routes/job.js';
 import { loginV2Route, loginV3Route, logoutV2Route, logoutV3Route } from './routes/login.js';
 import { lookupRoute } from './routes/lookup.js';
+import { serverTimeRoute, validSessionIdRoute } from './routes/session.js';
 import { checkRateLimit, SlidingWindowLimit } from './objects/rate-limit.js';
 import { objectsRoute } from './objects/route.js';
 import { INGESTION_ROUTE_DEFINITIONS } from './ingestion/routes.js';
@@ -45,6 +46,8 @@ const ROUTES: readonly RouteDefinition[] = [
   loginV3Route,
   logoutV2Route,
   logoutV3Route,
+  validSessionIdRoute,
+  serverTimeRoute,
   jobRoute,
   stopRoute,
   activityMonitorRoute,
@@ -85,6 +88,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
 
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
+  const warnings: string[] = [];
   const report = (problem: string): void => {
     violations.push(problem);
     // Also said out loud: a consumer's test may never look at `violations`.
@@ -140,6 +144,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     taskflows,
     taskflowRunIds: settings.taskflowRunIds,
     sessionLogFormat: settings.sessionLogFormat,
+    strictRequests: settings.strictRequests,
     stableId(key, make) {
       let value = stable.get(key);
       if (value === undefined) stable.set(key, (value = make()));
@@ -235,7 +240,8 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     if (!url) return answer(res, record, family, familyError(family, 400, ERROR_CODES.badRequest, 'The request target is not a valid URL.'));
     if (!def) {
       if (candidates.length > 0) return answer(res, record, family, familyError(family, 405, ERROR_CODES.methodNotAllowed, 'Method not supported.'));
-      return answer(res, record, family, familyError(family, 404, ERROR_CODES.notFound, `No resource at ${path.slice(0, 200)}.`));
+      // The real service answers a path it does not know with an HTML page, not an error object.
+      return answer(res, record, family, htmlError(404, 'Resource not found.'));
     }
     if (!parsedBody.ok) return answer(res, record, family, familyError(family, parsedBody.status, ERROR_CODES[parsedBody.code], parsedBody.message));
 
@@ -260,6 +266,11 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       headers: req.headers,
       ...(username === undefined ? {} : { username }),
       ...(sessionId === undefined ? {} : { sessionId }),
+      warn(message) {
+        (record.warnings ??= []).push(message);
+        warnings.push(message);
+        if (warnings.length > settings.maxRecorded) warnings.splice(0, warnings.length - settings.maxRecorded);
+      },
     };
     let result: RouteResult;
     try {
@@ -286,7 +297,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       });
       return;
     }
-    const problem = def && result.status >= 200 && result.status < 300 ? checkSuccess(def, result.raw ? undefined : result.body) : checkError(family, result.body);
+    const problem =
+      def && result.status >= 200 && result.status < 300
+        ? checkSuccess(def, result.raw ? undefined : result.body)
+        : result.raw
+          ? isHtmlError(result) ? undefined : 'a non-JSON error answer that is not an HTML page'
+          : checkError(family, result.body);
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');
@@ -346,6 +362,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     runs: engine.views,
     fileIngestionRuns: ingestion.views,
     violations,
+    warnings,
     addTask: (definition) => catalog.add(definition, 'task'),
     taskflows: taskflows.catalog.list,
     taskflowRuns: taskflows.engine.views,
@@ -533,6 +550,7 @@ interface Settings {
   taskflowRunIds: 'number' | 'string';
   sessionLogFormat: 'text' | 'zip';
   dashboard: boolean;
+  strictRequests: boolean;
 }
 
 function checkOptions(options: StartFakeIicsOptions): Settings {
@@ -574,7 +592,10 @@ function checkOptions(options: StartFakeIicsOptions): Settings {
   }
   const taskflowRunIds = options.taskflowRunIds ?? 'number';
   if (taskflowRunIds !== 'number' && taskflowRunIds !== 'string') throw new TypeError(`taskflowRunIds must be "number" or "string", got ${String(taskflowRunIds)}`);
+  const strictRequests = options.strictRequests ?? false;
+  if (typeof strictRequests !== 'boolean') throw new TypeError(`strictRequests must be true or false, got ${String(strictRequests)}`);
   return {
+    strictRequests,
     taskflowRunIds,
     port,
     podPort,

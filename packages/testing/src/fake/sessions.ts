@@ -35,6 +35,14 @@ export class SessionStore {
     return session.username;
   }
 
+  /** The user and idle time left of a live session, without counting as a use; undefined for an unknown or expired id. */
+  peek(id: string): { username: string; remainingMs: number } | undefined {
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    const remainingMs = session.lastUsedAt + this.idleMs - this.clock.now();
+    return remainingMs < 0 ? undefined : { username: session.username, remainingMs };
+  }
+
   end(id: string): void {
     this.sessions.delete(id);
   }

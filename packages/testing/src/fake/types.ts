@@ -57,6 +57,8 @@ export type FakeRoute =
   | 'loginV2'
   | 'loginV3'
   | 'logout'
+  | 'validSessionId'
+  | 'serverTime'
   | 'job'
   | 'stop'
   | 'activityMonitor'
@@ -86,6 +88,8 @@ export interface RecordedRequest {
   status?: number;
   /** The route the request matched, if any. */
   route?: Exclude<FakeRoute, '*'>;
+  /** What the fake accepted but noted about this request (as in `fake.warnings`), e.g. an ignored unknown member. */
+  warnings?: string[];
   /** True when a `dropNext` fault destroyed the connection. */
   dropped?: boolean;
   /**
@@ -182,6 +186,13 @@ export interface StartFakeIicsOptions {
   sessionLogFormat?: 'text' | 'zip';
   /** The live page at `dashboardUrl` (`/_fake/` on the login host) and its JSON API; default true. */
   dashboard?: boolean;
+  /**
+   * Request bodies with a member the spec does not list: accepted, the member ignored and noted in
+   * `warnings` (default false, as the real service ignores them), or refused with a 400 naming the
+   * member (true). Members of the v2 job object that clients send (`runId`, `callbackURL` on a stop)
+   * are listed in the spec and accepted either way.
+   */
+  strictRequests?: boolean;
 }
 
 export interface FakeFaults {
@@ -218,6 +229,11 @@ export interface FakeIics {
   readonly runs: readonly FakeRun[];
   /** Responses or callbacks the fake produced that failed their own schema: always empty unless the fake has a bug. */
   readonly violations: readonly string[];
+  /**
+   * What the fake accepted but a test may want to know, oldest first (the last `maxRecorded`): e.g.
+   * "POST /saas/api/v2/job: ignored unknown member /priority". Empty with `strictRequests`, which refuses those.
+   */
+  readonly warnings: readonly string[];
   /** The runs of file ingestion tasks (MI_TASK), oldest first. */
   readonly fileIngestionRuns: readonly FakeIngestionRun[];
   addTask(definition: FakeTaskDefinition): FakeTask;

@@ -1,4 +1,5 @@
 import {
+  FileIngestionJobRequest,
   formatIssues,
   parseFileIngestionActivityLogEntry,
   parseFileIngestionJobRequest,
@@ -13,6 +14,7 @@ import { federatedId } from '../../ids.js';
 import { v3Time } from '../../time.js';
 import { eachOf, exactPath, type RouteDefinition } from '../context.js';
 import { ERROR_CODES, v3Error, type RouteResult } from '../errors.js';
+import { readRequestBody } from '../request-body.js';
 import type { FakeIngestionRun } from './types.js';
 
 // The service's error object is UNCONFIRMED; the fake answers the v3 one, which the one client seen parses (`.error.message`).
@@ -42,7 +44,7 @@ export const fileIngestionJobRoute: RouteDefinition = {
   match: exactPath(`${BASE}/job`),
   validate: parseFileIngestionJobResponse,
   handle(ctx, request): RouteResult {
-    const parsed = parseFileIngestionJobRequest(request.body);
+    const parsed = readRequestBody(ctx, request, FileIngestionJobRequest, parseFileIngestionJobRequest);
     if (!parsed.ok) return v3Error(400, ERROR_CODES.badRequest, `Invalid file ingestion job request: ${formatIssues(parsed.errors)}`);
     const { taskId, taskName, parameters, variables } = parsed.value;
     const task = ctx.catalog.byId(taskId);

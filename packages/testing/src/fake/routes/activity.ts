@@ -1,6 +1,7 @@
-import { parseActivityLogEntry, parseActivityMonitorEntry } from '@iics-jobs/schema';
+import { parseActivityLogEntry, parseActivityLogEntryDetail, parseActivityMonitorEntry, type ParseIssue, type ParseResult } from '@iics-jobs/schema';
 import { eachOf, exactPath, type RouteDefinition } from '../context.js';
-import { ERROR_CODES, v2Error, type RouteResult } from '../errors.js';
+import { ERROR_CODES, htmlError, v2Error, type RouteResult } from '../errors.js';
+import { logEntryDetail } from '../log-detail.js';
 
 const DEFAULT_ROW_LIMIT = 200;
 const MAX_ROW_LIMIT = 1000;
@@ -16,7 +17,10 @@ function booleanParam(query: URLSearchParams, name: string): boolean | RouteResu
 function integerParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined | RouteResult {
   const value = query.get(name);
   if (value === null) return undefined;
-  const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  // A value that is no number at all (offset=abc) fails where IICS parses it, before its own checks:
+  // the real answer is no error object (its status and text are UNCONFIRMED; the fake answers a 400 page).
+  if (!/^-?\d+$/.test(value)) return htmlError(400, `Bad Request: the ${name} parameter is not a number.`);
+  const n = /^-?\d{1,16}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     return v2Error(400, ERROR_CODES.badRequest, `${name} must be an integer from ${min} to ${max}, got "${value.slice(0, 40)}".`);
   }
@@ -88,11 +92,30 @@ export const activityLogEntryRoute: RouteDefinition = {
     const match = /^\/saas\/api\/v2\/activity\/activityLog\/([^/]+)$/.exec(path);
     return match ? decodeId(match[1]!) : undefined;
   },
-  validate: parseActivityLogEntry,
+  validate: checkDetail,
   handle(ctx, request): RouteResult {
     const run = ctx.engine.logRecord(request.param!);
     if (!run) return v2Error(404, ERROR_CODES.notFound, `No activity log entry with id ${request.param!.slice(0, 40)} exists.`);
-    // The entry by id names its children `items`, where the list names them `entries`.
-    return { status: 200, body: ctx.engine.logEntry(run, 'items') };
+    return { status: 200, body: logEntryDetail(run, ctx.orgId) };
   },
 };
+
+// Keys of a list entry's children that the real items never have: the schema reads tolerantly and
+// would let them through, but a fake that sent them would teach its users the wrong shape.
+const LIST_ONLY_KEYS = ['entries', 'subTaskEntries', 'sessionVariables', 'startTimeUtc', 'endTimeUtc'];
+
+/** The schema, and no key of the list's shape on any item. */
+function checkDetail(body: unknown): ParseResult<unknown> {
+  const parsed = parseActivityLogEntryDetail(body);
+  if (!parsed.ok) return parsed;
+  const errors: ParseIssue[] = [];
+  if ('entries' in parsed.value) errors.push({ path: '/entries', message: 'the entry by id has items, not entries' });
+  const visit = (items: readonly object[] | undefined, path: string): void => {
+    items?.forEach((item, i) => {
+      for (const key of LIST_ONLY_KEYS) if (key in item) errors.push({ path: `${path}/${i}/${key}`, message: 'a list entry key on an activityLogEntryItem' });
+      visit((item as { children?: object[] }).children, `${path}/${i}/children`);
+    });
+  };
+  visit(parsed.value.items, '/items');
+  return errors.length > 0 ? { ok: false, errors } : parsed;
+}

@@ -1,7 +1,8 @@
-import { formatIssues, parseJobRequest, parseJobResponse, parseJobStopRequest, parseSuccessResponse } from '@iics-jobs/schema';
+import { JobRequest, JobStopRequest, formatIssues, parseJobRequest, parseJobResponse, parseJobStopRequest, parseSuccessResponse } from '@iics-jobs/schema';
 import type { JobResponse, SuccessResponse } from '@iics-jobs/schema';
 import { exactPath, type FakeContext, type RouteDefinition } from '../context.js';
 import { ERROR_CODES, v2Error, type RouteResult } from '../errors.js';
+import { readRequestBody } from '../request-body.js';
 import type { FakeTask } from '../types.js';
 
 interface TaskNaming {
@@ -71,7 +72,7 @@ export const jobRoute: RouteDefinition = {
   match: exactPath('/saas/api/v2/job'),
   validate: parseJobResponse,
   handle(ctx, request): RouteResult {
-    const parsed = parseJobRequest(normalizeTaskType(request.body));
+    const parsed = readRequestBody(ctx, request, JobRequest, parseJobRequest, normalizeTaskType(request.body));
     if (!parsed.ok) return v2Error(400, ERROR_CODES.badRequest, `Invalid job request: ${formatIssues(parsed.errors)}`);
     const job = parsed.value;
     if (job.callbackURL !== undefined && !isCallbackUrl(job.callbackURL)) {
@@ -115,7 +116,7 @@ export const stopRoute: RouteDefinition = {
     if (cleanStopParam !== null && !/^(true|false)$/i.test(cleanStopParam)) {
       return v2Error(400, ERROR_CODES.badRequest, `cleanStop must be true or false, got "${cleanStopParam.slice(0, 40)}".`);
     }
-    const parsed = parseJobStopRequest(normalizeTaskType(request.body));
+    const parsed = readRequestBody(ctx, request, JobStopRequest, parseJobStopRequest, normalizeTaskType(request.body));
     if (!parsed.ok) return v2Error(400, ERROR_CODES.badRequest, `Invalid stop request: ${formatIssues(parsed.errors)}`);
     const task = resolveTask(ctx, parsed.value);
     if ('status' in task) return task;

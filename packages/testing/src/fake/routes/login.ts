@@ -1,9 +1,10 @@
-import { formatIssues, parseLoginV2Request, parseLoginV2Response, parseLoginV3Request, parseLoginV3Response } from '@iics-jobs/schema';
+import { LoginV2Request, LoginV3Request, formatIssues, parseLoginV2Request, parseLoginV2Response, parseLoginV3Request, parseLoginV3Response } from '@iics-jobs/schema';
 import type { LoginV2Response, LoginV3Response } from '@iics-jobs/schema';
 import { ID_CODES, federatedId } from '../../ids.js';
 import { iicsUtcTime } from '../../time.js';
 import { exactPath, type FakeContext, type RouteDefinition } from '../context.js';
 import { ERROR_CODES, v2Error, v3Error, type RouteResult } from '../errors.js';
+import { readRequestBody } from '../request-body.js';
 
 const BAD_CREDENTIALS = 'User name or password is not valid.';
 
@@ -20,7 +21,7 @@ export const loginV2Route: RouteDefinition = {
   match: exactPath('/ma/api/v2/user/login'),
   validate: parseLoginV2Response,
   handle(ctx, request): RouteResult {
-    const parsed = parseLoginV2Request(request.body);
+    const parsed = readRequestBody(ctx, request, LoginV2Request, parseLoginV2Request);
     if (!parsed.ok) return v2Error(400, ERROR_CODES.badRequest, `Invalid login request: ${formatIssues(parsed.errors)}`);
     const { username, password } = parsed.value;
     if (!checkCredentials(ctx, username, password)) {
@@ -67,7 +68,7 @@ export const loginV3Route: RouteDefinition = {
   match: exactPath('/saas/public/core/v3/login'),
   validate: parseLoginV3Response,
   handle(ctx, request): RouteResult {
-    const parsed = parseLoginV3Request(request.body);
+    const parsed = readRequestBody(ctx, request, LoginV3Request, parseLoginV3Request);
     if (!parsed.ok) return v3Error(400, ERROR_CODES.badRequest, `Invalid login request: ${formatIssues(parsed.errors)}`);
     const { username, password } = parsed.value;
     if (!checkCredentials(ctx, username, password)) {

@@ -1,9 +1,10 @@
-import { formatIssues, parseLookupRequest, parseLookupResponse } from '@iics-jobs/schema';
+import { LookupRequest, formatIssues, parseLookupRequest, parseLookupResponse } from '@iics-jobs/schema';
 import type { LookupObject, LookupResponse } from '@iics-jobs/schema';
 import { federatedId } from '../../ids.js';
 import { v3Time } from '../../time.js';
 import { exactPath, type FakeContext, type RouteDefinition } from '../context.js';
 import { ERROR_CODES, v3Error, type RouteResult } from '../errors.js';
+import { readRequestBody } from '../request-body.js';
 
 interface Asset {
   id: string;
@@ -35,7 +36,7 @@ export const lookupRoute: RouteDefinition = {
   match: exactPath('/saas/public/core/v3/lookup'),
   validate: parseLookupResponse,
   handle(ctx, request): RouteResult {
-    const parsed = parseLookupRequest(request.body);
+    const parsed = readRequestBody(ctx, request, LookupRequest, parseLookupRequest);
     if (!parsed.ok) return v3Error(400, ERROR_CODES.badRequest, `Invalid lookup request: ${formatIssues(parsed.errors)}`);
     const known = assets(ctx);
     const found: LookupObject[] = [];

@@ -1,8 +1,9 @@
-import { formatIssues, parseTaskflowRunResponse, parseTaskflowStatus, parseTaskflowTerminateRequest, parseTaskflowTerminateResponse } from '@iics-jobs/schema';
+import { TaskflowTerminateRequest, formatIssues, parseTaskflowRunResponse, parseTaskflowStatus, parseTaskflowTerminateRequest, parseTaskflowTerminateResponse } from '@iics-jobs/schema';
 import type { TaskflowStatus, TaskflowSubtask } from '@iics-jobs/schema';
 import { v3Time } from '../../time.js';
 import { eachOf, type FakeContext, type RouteDefinition } from '../context.js';
 import { ERROR_CODES, v3Error, type RouteResult } from '../errors.js';
+import { readRequestBody } from '../request-body.js';
 import { authenticate } from './auth.js';
 import { API_NAME } from './catalog.js';
 import type { FakeTaskflowRun } from './types.js';
@@ -141,7 +142,7 @@ export const taskflowTerminateRoute: RouteDefinition = {
     if (Array.isArray(ids) && ids.length > MAX_TERMINATE_IDS) {
       return v3Error(400, ERROR_CODES.badRequest, `runid holds ${ids.length} run ids; at most ${MAX_TERMINATE_IDS} are taken per call.`);
     }
-    const parsed = parseTaskflowTerminateRequest(request.body);
+    const parsed = readRequestBody(ctx, request, TaskflowTerminateRequest, parseTaskflowTerminateRequest);
     if (!parsed.ok) return v3Error(400, ERROR_CODES.badRequest, `Invalid terminate request: ${formatIssues(parsed.errors)}`);
     // Every id is checked before any run is terminated.
     for (const runId of parsed.value.runid) {

@@ -5,6 +5,7 @@ export const PAGE_HTML = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>Fake IICS</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/_fake/app.css">
 <script src="/_fake/app.js" defer></script>
 </head>
@@ -76,7 +77,7 @@ export const PAGE_JS = `'use strict';
     var body = $('runs').tBodies[0];
     body.replaceChildren.apply(body, runs.slice().reverse().map(function (r) {
       var end = r.endedAt === undefined ? state.now : r.endedAt;
-      var bar = el('div', { 'class': 'bar ' + r.state, style: '' });
+      var bar = el('div', { 'class': 'bar ' + r.state });
       bar.style.left = ((r.startedAt - first) / span * 100).toFixed(2) + '%';
       bar.style.width = Math.max(0.5, (end - r.startedAt) / span * 100).toFixed(2) + '%';
       var attempts = el('ul', { 'class': 'attempts' }, r.attempts.map(function (a) {

@@ -39,11 +39,11 @@ describe.runIf(available || process.env.CI === 'true')('dashboard in a real brow
     await page.goto(fake.dashboardUrl!);
     await page.locator('#live:not(.off)').waitFor();
     // Set once: if the page reloaded, it would be gone.
-    await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
+    await page.evaluate(() => ((globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true));
     return page;
   }
 
-  const notReloaded = async (page: Page) => expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+  const notReloaded = async (page: Page) => expect(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
 
   test('a job started over HTTP appears as a run, runs and finishes, without a reload', async () => {
     const fake = await startFakeIics({ timeScale: 0.01, tasks: [{ name: 'MT_Slow', type: 'MTT', durationMs: 150_000, queuedMs: 0 }] });

@@ -24,7 +24,9 @@ export async function generate(target = outDir) {
   const spec = YAML.parse(source);
   const schemas = spec.components.schemas;
 
-  const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: false });
+  // Paths marked `x-fake-only` (the fake IICS's own /_fake/ API) are not IICS surface: no type for them.
+  const iicsSpec = { ...spec, paths: Object.fromEntries(Object.entries(spec.paths).filter(([, item]) => !item['x-fake-only'])) };
+  const ast = await openapiTS(iicsSpec, { alphabetize: false });
   const types = `/* eslint-disable */\n${HEADER}\n${astToString(ast)}`;
 
   const order = topologicalOrder(schemas);

@@ -180,3 +180,18 @@ describe('dashboard', () => {
     expect((await call(a.loginUrl, 'GET', '/_fake/api/state')).body.requests).toHaveLength(1);
   });
 });
+
+describe('the spec', () => {
+  test('describes the /_fake/ API as the fake\'s own extension, which the generated IICS types leave out', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const root = new URL('../../../', import.meta.url);
+    const spec = await readFile(new URL('openapi/iics-jobs.yaml', root), 'utf8');
+    for (const path of ['/_fake/api/state:', '/_fake/api/events:', '/_fake/api/faults/{fault}:']) {
+      expect(spec).toContain(`  ${path}\n    x-fake-only: true`);
+    }
+    expect(spec).toContain('- name: fake-extension');
+    const types = await readFile(new URL('packages/schema/src/generated/openapi.ts', root), 'utf8');
+    expect(types).not.toContain('/_fake/');
+    expect(types).toContain('/ma/api/v2/user/login');
+  });
+});

@@ -142,3 +142,22 @@ describe('enum values in any case, as the real service reads them', () => {
     expect(found.body.objects.map((o: { type: string }) => o.type)).toEqual(['PROJECT', 'MTT']);
   });
 });
+
+describe('answer shapes the validator found (issue 11, point 7)', () => {
+  test('v2 logout: 200 with no body and no JSON content type', async () => {
+    const { fake, session } = await start();
+    const response = await fetch(`${fake.serverUrl}/api/v2/user/logout`, { method: 'POST', headers: { icSessionId: session } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBeNull();
+    expect(await response.text()).toBe('');
+  });
+
+  test('the start answer carries no taskFederatedId, even for a start by federated id', async () => {
+    const { fake, session } = await start();
+    const sales = fake.tasks.find((t) => t.name === 'MT_Sales')!;
+    const answer = await call(fake.serverUrl, 'POST', '/api/v2/job', { session, body: { taskFederatedId: sales.federatedId, taskType: 'MTT' } });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ taskId: sales.id, runId: 1 });
+    expect(answer.body).not.toHaveProperty('taskFederatedId');
+  });
+});

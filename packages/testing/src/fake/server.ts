@@ -459,8 +459,9 @@ function sendResult(res: http.ServerResponse, result: RouteResult): void {
     res.end(body);
     return;
   }
-  if (result.status === 204) {
-    res.writeHead(204);
+  // No body, no JSON content type (v2 logout): a client that reads JSON by the header must not parse ''.
+  if (result.status === 204 || result.body === undefined) {
+    res.writeHead(result.status, result.status === 204 ? {} : { 'content-length': 0 });
     res.end();
     return;
   }

@@ -93,7 +93,7 @@ export const jobRoute: RouteDefinition = {
     const body: JobResponse = {
       '@type': 'job',
       taskId: task.id,
-      taskFederatedId: task.federatedId,
+      // The real start answer has no taskFederatedId, even for a start by federated id.
       taskName: task.name,
       taskType: task.type,
       runId: run.view.runId,

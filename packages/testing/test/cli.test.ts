@@ -81,6 +81,10 @@ describe('iics-fake CLI', () => {
     // The POD host is its own listener, as in a real org.
     expect(serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/saas$/);
     expect(new URL(serverUrl).origin).not.toBe(loginUrl);
+    // The dashboard is printed, on the login origin, and serves its page.
+    const dashboardUrl = field(out, 'dashboard');
+    expect(dashboardUrl).toBe(`${loginUrl}/_fake/`);
+    expect((await fetch(dashboardUrl, { signal: AbortSignal.timeout(10_000) })).headers.get('content-security-policy')).toContain("default-src 'none'");
     const username = field(out, 'username');
     const password = field(out, 'password');
     expect(out).toMatch(/MT_Load\s+MTT\s+id [0-9A-Z]{20}\s+federatedId [0-9A-Za-z]{22}\s+Default\/MT_Load/);

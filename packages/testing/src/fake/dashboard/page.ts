@@ -1,6 +1,6 @@
 // The dashboard page, embedded as strings so that dist holds it without a copy step. Plain DOM, no CDN.
 
-export const PAGE_HTML = `<!doctype html>
+export const PAGE_HTML: string = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -32,7 +32,7 @@ export const PAGE_HTML = `<!doctype html>
 </html>
 `;
 
-export const PAGE_CSS = `body{font:13px/1.4 system-ui,sans-serif;margin:0 16px 32px;color:#1d2430;background:#fafbfc}
+export const PAGE_CSS: string = `body{font:13px/1.4 system-ui,sans-serif;margin:0 16px 32px;color:#1d2430;background:#fafbfc}
 header{display:flex;gap:16px;align-items:baseline}h1{font-size:20px}h2{font-size:15px;margin:18px 0 6px}
 #live{padding:1px 8px;border-radius:8px;background:#2e7d32;color:#fff}#live.off{background:#999}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid #e3e6ea;padding:3px 6px;text-align:left;vertical-align:top}
@@ -44,7 +44,7 @@ ul.attempts{margin:0;padding-left:16px}#request-detail{background:#fff;border:1p
 #faults-panel form,#faults-panel button,#faults-panel label{margin-right:10px}input[type=number]{width:56px}
 `;
 
-export const PAGE_JS = `'use strict';
+export const PAGE_JS: string = `'use strict';
 (function () {
   var state = null;
   var selected = null;

@@ -378,8 +378,10 @@ function checkCallbackUrl(value: unknown, field = 'callbackURL'): string {
   } catch {
     throw new IicsInvalidArgumentError(field, `${field} is not a valid URL: ${describe(value)}.`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new IicsInvalidArgumentError(field, `${field} must be an http(s) URL that IICS can reach.`);
+  // The spec's pattern: IICS POSTs the callback there, so http(s), a host, and no white space
+  // (which new URL() would quietly encode).
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !/^https?:\/\/[^\s/?#]+\S*$/i.test(value) || url.hostname === '') {
+    throw new IicsInvalidArgumentError(field, `${field} must be an absolute http(s) URL with a host and no white space, one that IICS can reach.`);
   }
   return value;
 }

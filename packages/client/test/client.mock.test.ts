@@ -316,6 +316,9 @@ describe('requests are written strictly', () => {
     [{ taskId: 'a', taskType: 7 }, 'taskType'],
     [{ taskId: 'a', taskType: 'MTT', callbackUrl: 'https://x' }, 'callbackUrl'],
     [{ taskId: 'a', taskType: 'MTT', callbackURL: 'not a url' }, 'callbackURL'],
+    [{ taskId: 'a', taskType: 'MTT', callbackURL: 'https://jobs.example.com/a b' }, 'callbackURL'],
+    [{ taskId: 'a', taskType: 'MTT', callbackURL: 'ftp://jobs.example.com/cb' }, 'callbackURL'],
+    [{ taskId: 'a', taskType: 'MTT', callbackURL: 'https:///cb' }, 'callbackURL'],
     [{ taskId: 'a', taskType: 'MTT', parameterFile: { name: 'p' } }, 'parameterFile.dir'],
     [{ taskId: '', taskType: 'MTT' }, 'taskId'],
   ])('bad start request %j → IICS_INVALID_ARGUMENT naming %s, nothing sent', async (request, field) => {

@@ -3,6 +3,7 @@
 //   openapi.ts  - TypeScript types by openapi-typescript (paths, webhooks, components, operations)
 //   typebox.ts  - a TypeBox schema per component schema, translated here from the same JSON Schema
 //   parsers.ts  - a parseX function per component schema
+//   operations.ts - the status codes each operation lists
 // Usage: node packages/schema/scripts/generate.mjs [--out DIR]
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -45,6 +46,7 @@ export async function generate(target = outDir) {
     lines.push(`export const ${name} = ${body};`);
     lines.push(`export type ${name} = components['schemas']['${name}'];`, '');
   }
+  if (lines.some((line) => line.includes('OneOfRequired('))) lines.splice(lines.indexOf("import type { components } from './openapi.js';") + 1, 0, "import { OneOfRequired } from '../one-of.js';");
   lines.push(
     '/** Every component schema of the spec, by name. */',
     `export const componentSchemas = {\n${order.map((n) => `  ${n},`).join('\n')}\n} as const;`,
@@ -74,7 +76,22 @@ export async function generate(target = outDir) {
     );
   }
 
+  // The status codes each operation lists, so that a server (the fake) can check its own answers.
+  const statuses = {};
+  for (const [route, item] of Object.entries(iicsSpec.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options']) {
+      if (item[method]) (statuses[route] ??= {})[method.toUpperCase()] = Object.keys(item[method].responses ?? {});
+    }
+  }
+  const operations = [
+    HEADER,
+    '/** Per spec path and method, the status codes its responses list: "200", "4XX" (a range) or "default". */',
+    `export const OPERATION_STATUSES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {\n${Object.entries(statuses).map(([route, methods]) => `  ${JSON.stringify(route)}: ${JSON.stringify(methods)},`).join('\n')}\n};`,
+    '',
+  ];
+
   await mkdir(target, { recursive: true });
+  await writeFile(path.join(target, 'operations.ts'), operations.join('\n'));
   await writeFile(path.join(target, 'openapi.ts'), types);
   await writeFile(path.join(target, 'typebox.ts'), lines.join('\n'));
   await writeFile(path.join(target, 'parsers.ts'), parsers.join('\n'));
@@ -150,7 +167,7 @@ const KEYWORDS_BY_TYPE = {
   null: [],
 };
 const KNOWN = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', '$ref',
-  'description', 'default', 'examples', ...Object.values(KEYWORDS_BY_TYPE).flat()]);
+  'description', 'default', 'examples', 'oneOf', ...Object.values(KEYWORDS_BY_TYPE).flat()]);
 
 function options(schema, type, withDescription) {
   const opts = {};
@@ -169,6 +186,9 @@ function onlyOptions(schema, type, withDescription) {
 function tb(schema, self, recursive, withDescription = false) {
   for (const key of Object.keys(schema)) {
     if (!KNOWN.has(key) && !key.startsWith('x-')) throw new Error(`keyword ${key} is not translated to TypeBox`);
+  }
+  if ('oneOf' in schema && schema.type !== 'object') {
+    throw new Error('oneOf is translated only on an object schema, with branches that list required members');
   }
   if (schema.$ref) {
     const name = refName(schema.$ref);
@@ -222,8 +242,27 @@ function object(schema, self, recursive, withDescription) {
   });
   const opts = {};
   if (extra === false) opts.additionalProperties = false;
-  if (withDescription && schema.description) opts.description = schema.description;
-  return `Type.Object({\n${fields.join('\n')}\n}${Object.keys(opts).length ? `, ${JSON.stringify(opts)}` : ''})`;
+  const described = withDescription && schema.description ? { description: schema.description } : undefined;
+  if (described && !schema.oneOf) Object.assign(opts, described);
+  const base = `Type.Object({\n${fields.join('\n')}\n}${Object.keys(opts).length ? `, ${JSON.stringify(opts)}` : ''})`;
+  if (!schema.oneOf) return base;
+  // "Exactly one of these groups of members": the object as listed, and beside it the oneOf node,
+  // which as JSON Schema is the spec's own `oneOf: [{ required: [...] }, ...]`.
+  const branches = requiredBranches(schema.oneOf, props);
+  return `Type.Intersect([${base}, OneOfRequired(${JSON.stringify(branches)})]${described ? `, ${JSON.stringify(described)}` : ''})`;
+}
+
+// Each branch of a translated oneOf lists only required members, each one a property of the object.
+function requiredBranches(oneOf, props) {
+  if (!Array.isArray(oneOf) || oneOf.length < 2) throw new Error('oneOf needs at least two branches');
+  return oneOf.map((branch, i) => {
+    const keys = Object.keys(branch).filter((key) => key !== 'description' && !key.startsWith('x-'));
+    if (keys.length !== 1 || keys[0] !== 'required' || !Array.isArray(branch.required) || branch.required.length === 0) {
+      throw new Error(`oneOf branch ${i}: only branches of the form { required: [...] } are translated`);
+    }
+    for (const key of branch.required) if (!(key in props)) throw new Error(`oneOf branch ${i}: ${key} is not a property of the object`);
+    return branch.required;
+  });
 }
 
 function docComment(text) {
@@ -232,5 +271,5 @@ function docComment(text) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const target = await generate();
-  console.log(`generated ${path.relative(process.cwd(), target)}/{openapi,typebox,parsers}.ts`);
+  console.log(`generated ${path.relative(process.cwd(), target)}/{openapi,typebox,parsers,operations}.ts`);
 }

@@ -1,6 +1,7 @@
 export type { components, operations, paths, webhooks } from './generated/openapi.js';
 export * from './generated/typebox.js';
 export * from './generated/parsers.js';
+export { OPERATION_STATUSES } from './generated/operations.js';
 export {
   createParser,
   formatIssues,

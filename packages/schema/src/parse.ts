@@ -1,7 +1,8 @@
-import type { TSchema } from '@sinclair/typebox';
+import { Kind, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import './formats.js';
+import { ONE_OF_REQUIRED_KIND, oneOfMessage, type OneOfRequiredSchema } from './one-of.js';
 
 /** One problem with an input: `path` is a JSON pointer ("" for the whole value, "/runId", "/entries/0/state"). */
 export interface ParseIssue {
@@ -149,9 +150,14 @@ function collectIssues(compiled: TypeCheck<TSchema>, input: unknown, name: strin
   const seen = new Set<string>();
   for (const error of compiled.Errors(input)) {
     // TypeBox reports a missing property twice (required, then its type): keep the first per path.
+    // An object with a oneOf is an intersection: TypeBox says so first, then the member's own error.
+    if (error.type === ValueErrorType.Intersect) continue;
     if (seen.has(error.path)) continue;
     seen.add(error.path);
-    issues.push({ path: error.path, message: describe(error.type, error.message, error.value, error.path, name) });
+    const message = error.type === ValueErrorType.Kind && (error.schema as { [Kind]?: string })[Kind] === ONE_OF_REQUIRED_KIND
+      ? oneOfMessage(error.schema as OneOfRequiredSchema, error.value)
+      : describe(error.type, error.message, error.value, error.path, name);
+    issues.push({ path: error.path, message });
     if (issues.length >= MAX_ISSUES) break;
   }
   if (issues.length === 0) issues.push({ path: '', message: `not a valid ${name}` });
@@ -175,6 +181,8 @@ function describe(type: ValueErrorType, message: string, value: unknown, path: s
       return `${field} must be a number, got ${kind(value)}`;
     case ValueErrorType.String:
       return `${field} must be a string, got ${kind(value)}`;
+    case ValueErrorType.StringPattern:
+      return `${field} does not have the form the spec gives it, got ${kind(value)}`;
     case ValueErrorType.Boolean:
       return `${field} must be a boolean, got ${kind(value)}`;
     default:

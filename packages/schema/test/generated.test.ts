@@ -9,7 +9,7 @@ import { componentSchemas } from '../src/index.js';
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const specPath = path.resolve(pkg, '../../openapi/iics-jobs.yaml');
 const generatedDir = path.join(pkg, 'src/generated');
-const files = ['openapi.ts', 'typebox.ts', 'parsers.ts'];
+const files = ['openapi.ts', 'typebox.ts', 'parsers.ts', 'operations.ts'];
 
 describe('generated files', () => {
   let tmp: string | undefined;

@@ -162,9 +162,16 @@ describe('activityLog', () => {
     expect(ones.every((e) => e.runId === 1)).toBe(true);
   });
 
-  test('numbers out of range: a v2 error object, 400', async () => {
-    expectV2Error(await get('/api/v2/activity/activityLog?rowLimit=0'), 400);
-    expectV2Error(await get('/api/v2/activity/activityLog?rowLimit=1001'), 400);
+  test('rowLimit outside 1..1000 is clamped, not refused (0 or less: one row); offset out of range: a v2 error object, 400', async () => {
+    await start('MT_Quick');
+    await start('MT_Other');
+    clock.advance(60_000);
+    for (const rowLimit of ['0', '-5']) {
+      const res = await get(`/api/v2/activity/activityLog?rowLimit=${rowLimit}`);
+      expect(res.status, rowLimit).toBe(200);
+      expect(res.body, rowLimit).toHaveLength(1);
+    }
+    expect((await get('/api/v2/activity/activityLog?rowLimit=99999999999999999999')).status).toBe(200);
     expectV2Error(await get('/api/v2/activity/activityLog?offset=-1'), 400);
     expectV2Error(await get('/api/v2/activity/activityLog?taskId='), 400);
   });
@@ -181,17 +188,20 @@ describe('activityLog', () => {
     // The afterEach hook checks that the fake reported no violation for its own non-JSON answers.
   });
 
-  test('at most 200 rows without rowLimit, up to 1000 with it', async () => {
-    const quick = fake.addTask({ name: 'MT_Bulk', type: 'MTT', durationMs: 10, queuedMs: 0 });
-    for (let i = 0; i < 205; i++) {
+  test('at most 200 rows without rowLimit, up to 1000 with it, and 1000 when rowLimit asks for more', async () => {
+    const quick = fake.addTask({ name: 'MT_Bulk', type: 'MTT', durationMs: 10, queuedMs: 0, parallel: true });
+    for (let i = 0; i < 1005; i++) {
       const answer = await call(fake.serverUrl, 'POST', '/api/v2/job', { session, body: { taskId: quick.id, taskType: 'MTT' } });
       expect(answer.status).toBe(200);
     }
     clock.advance(1_000);
     expect(await log(`?taskId=${quick.id}`)).toHaveLength(200);
     const all = await log(`?taskId=${quick.id}&rowLimit=1000`);
-    expect(all).toHaveLength(205);
-    expect(all[0]!.runId).toBe(205);
+    expect(all).toHaveLength(1000);
+    expect(all[0]!.runId).toBe(1005);
+    const clamped = await log(`?taskId=${quick.id}&rowLimit=5000`);
+    expect(clamped).toHaveLength(1000);
+    expect(clamped.at(-1)!.runId).toBe(6);
   });
 
   test('/activityLog/{id}: the real shape, orgId and activityLogEntryItems (no *Utc, no entries); unknown id is 404', async () => {

@@ -86,11 +86,19 @@ describe('POST /api/v2/job', () => {
     expectV2Error(await start({ taskId: task('MT_Load').id, taskType: 'TASKFLOW' }), 400);
     const noName = await start({ taskType: 'MTT' });
     expectV2Error(noName, 400);
-    expect(noName.body.description).toMatch(/taskId, taskFederatedId or taskName/);
-    const badCallback = await start({ taskId: task('MT_Load').id, taskType: 'MTT', callbackURL: 'ftp://example.com/cb' });
-    expectV2Error(badCallback, 400);
-    expect(badCallback.body.description).toMatch(/callbackURL/);
-    expectV2Error(await start({ taskId: task('MT_Load').id, taskType: 'MTT', callbackURL: 'no url' }), 400);
+    expect(noName.body.description).toMatch(/one of taskId, taskFederatedId or taskName is required/);
+    // The spec's oneOf: the task named twice is refused even when both name the same task.
+    const twice = await start({ taskId: task('MT_Load').id, taskName: 'MT_Load', taskType: 'MTT' });
+    expectV2Error(twice, 400);
+    expect(twice.body.description).toMatch(/only one of taskId, taskFederatedId or taskName may be given, got taskId and taskName/);
+    const stopTwice = await stop({ taskFederatedId: task('MT_Load').federatedId, taskName: 'MT_Load', taskType: 'MTT' });
+    expectV2Error(stopTwice, 400);
+    expect(stopTwice.body.description).toMatch(/only one of/);
+    for (const callbackURL of ['ftp://example.com/cb', 'http://example.com/a b', 'https:///no-host', 'no url', '/relative']) {
+      const badCallback = await start({ taskId: task('MT_Load').id, taskType: 'MTT', callbackURL });
+      expectV2Error(badCallback, 400);
+      expect(badCallback.body.description, callbackURL).toMatch(/^callbackURL must be an absolute http or https URL with a host and no white space/);
+    }
     expectV2Error(await start({ taskId: 5, taskType: 'MTT' }), 400);
     expectV2Error(await start([]), 400);
     expectV2Error(await call(fake.serverUrl, 'POST', '/api/v2/job', { session, rawBody: 'taskId=1', headers: { 'content-type': 'application/json' } }), 400);

@@ -71,7 +71,12 @@ describe('POST /public/core/v3/lookup', () => {
     expectV3Error(await lookup({}), 400);
     const noType = await lookup({ objects: [{ path: 'Default/X' }] });
     expectV3Error(noType, 400);
-    expect(noType.body.error.message).toMatch(/objects\/0: id, or path and type, is required/);
+    expect(noType.body.error.message).toMatch(/objects\/0: one of id, or path with type is required \(path needs type\)/);
+    // The spec's oneOf: an id beside a path with its type names the object twice; a type beside an id is allowed.
+    const twice = await lookup({ objects: [{ id: 'x', path: 'Default/X', type: 'MTT' }] });
+    expectV3Error(twice, 400);
+    expect(twice.body.error.message).toMatch(/objects\/0: only one of id, or path with type may be given/);
+    expect((await lookup({ objects: [{ id: fake.tasks[0]!.federatedId, type: 'MTT' }] })).status).toBe(200);
     // An unknown member is ignored (see fake-request-members.test.ts): the id is what is missing.
     expectV3Error(await lookup({ objects: [{ id: 'x', name: 'y' }] }), 404);
   });

@@ -71,7 +71,7 @@ export interface paths {
         put?: never;
         /**
          * Log out (version 2)
-         * @description Ends the session named by the `icSessionId` header. No body is needed.
+         * @description Ends the session named by the `icSessionId` or `INFA-SESSION-ID` header. No body is needed.
          */
         post: operations["logoutV2"];
         delete?: never;
@@ -683,7 +683,11 @@ export interface components {
             parameterFileName?: string;
             parameterFileDir?: string;
         };
-        /** @description One of `taskId`, `taskFederatedId` or `taskName` names the task. */
+        /**
+         * @description Exactly one of `taskId`, `taskFederatedId` or `taskName` names the task. (Whether IICS
+         *     refuses two of them is UNCONFIRMED; the documentation makes each one required only
+         *     without the others, and a request that names the task twice can name two tasks.)
+         */
         JobRequest: {
             /** @constant */
             "@type"?: "job";
@@ -695,7 +699,10 @@ export interface components {
             taskType: components["schemas"]["TaskType"];
             /**
              * Format: uri
-             * @description IICS posts a `CallbackUrlResponse` here when the job ends.
+             * @description IICS posts a `CallbackUrlResponse` here when the job ends, so it is an absolute `http` or
+             *     `https` URL with a host and no white space ("a valid, publicly available URL"). Other
+             *     schemes (`ftp://`) cannot take a POST; whether IICS refuses them at the start or only
+             *     fails to deliver is UNCONFIRMED: the fake refuses them at the start, naming the field.
              */
             callbackURL?: string;
             runtime?: components["schemas"]["JobRuntime"];
@@ -706,7 +713,7 @@ export interface components {
              *     body, and IICS runs the job. Accepted and ignored; do not send it.
              */
             runId?: number;
-        };
+        } & (unknown | unknown | unknown);
         JobResponse: {
             "@type"?: string;
             /** @description The v2 task id, even when the task was named by name or federated id. */
@@ -718,7 +725,11 @@ export interface components {
             callbackURL?: string;
             runInParallel?: boolean;
         };
-        /** @description One of `taskId`, `taskFederatedId` or `taskName` names the task. */
+        /**
+         * @description Exactly one of `taskId`, `taskFederatedId` or `taskName` names the task. (Whether IICS
+         *     refuses two of them is UNCONFIRMED; the documentation makes each one required only
+         *     without the others, and a request that names the task twice can name two tasks.)
+         */
         JobStopRequest: {
             /** @constant */
             "@type"?: "job";
@@ -733,7 +744,7 @@ export interface components {
             runId?: number;
             /** @description Not read on a stop (clients send the start's body again); accepted and ignored. Do not send it. */
             callbackURL?: string;
-        };
+        } & (unknown | unknown | unknown);
         ValidatedTokenRequest: {
             /** @constant */
             "@type"?: "validatedToken";
@@ -921,14 +932,14 @@ export interface components {
         LookupRequest: {
             objects: components["schemas"]["LookupRequestObject"][];
         };
-        /** @description Either `id`, or `path` with `type`. */
+        /** @description Either `id`, or `path` with `type` (a `type` beside an `id` is allowed). */
         LookupRequestObject: {
             id?: string;
             /** @description Project, folders and asset name, separated by `/`. */
             path?: string;
             /** @description MTT, DSS, DMASK, DRS, PCS, WORKFLOW, TASKFLOW, DTEMPLATE, PROJECT, FOLDER, ... (not case sensitive). */
             type?: string;
-        };
+        } & (unknown | unknown);
         LookupResponse: {
             objects: components["schemas"]["LookupObject"][];
         };
@@ -1213,6 +1224,33 @@ export interface components {
                 "application/json": components["schemas"]["V2Error"];
             };
         };
+        /** @description The path exists, but not with this method (e.g. GET on a POST resource). */
+        V2MethodNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V2Error"];
+            };
+        };
+        /** @description The request body is larger than the service reads (the fake's limit is 1 MiB; the real one is UNCONFIRMED). */
+        V2PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V2Error"];
+            };
+        };
+        /** @description The request body has a Content-Type other than JSON. */
+        V2UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V2Error"];
+            };
+        };
         /** @description Invalid credentials, or a missing, unknown or expired session id. */
         V2Unauthorized: {
             headers: {
@@ -1283,6 +1321,33 @@ export interface components {
         };
         /** @description A field is missing or malformed. */
         V3BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V3Error"];
+            };
+        };
+        /** @description The path exists, but not with this method (e.g. GET on a POST resource). */
+        V3MethodNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V3Error"];
+            };
+        };
+        /** @description The request body is larger than the service reads (the fake's limit is 1 MiB; the real one is UNCONFIRMED). */
+        V3PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V3Error"];
+            };
+        };
+        /** @description The request body has a Content-Type other than JSON. */
+        V3UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1391,6 +1456,9 @@ export interface operations {
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             500: components["responses"]["V2ServerError"];
             503: components["responses"]["V2Unavailable"];
         };
@@ -1420,6 +1488,9 @@ export interface operations {
             400: components["responses"]["V3BadRequest"];
             401: components["responses"]["V3Unauthorized"];
             403: components["responses"]["V3Forbidden"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
         };
@@ -1441,6 +1512,9 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["V3Unauthorized"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             500: components["responses"]["V3ServerError"];
         };
     };
@@ -1461,6 +1535,9 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["V2Unauthorized"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             500: components["responses"]["V2ServerError"];
         };
     };
@@ -1487,6 +1564,9 @@ export interface operations {
                 };
             };
             400: components["responses"]["V2BadRequest"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             500: components["responses"]["V2ServerError"];
         };
     };
@@ -1509,6 +1589,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["V2Unauthorized"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             500: components["responses"]["V2ServerError"];
         };
     };
@@ -1538,6 +1621,9 @@ export interface operations {
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
             404: components["responses"]["V2NotFound"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             429: components["responses"]["V2TooManyRequests"];
             500: components["responses"]["V2ServerError"];
             502: components["responses"]["V2BadGateway"];
@@ -1573,6 +1659,9 @@ export interface operations {
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
             404: components["responses"]["V2NotFound"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             429: components["responses"]["V2TooManyRequests"];
             500: components["responses"]["V2ServerError"];
             503: components["responses"]["V2Unavailable"];
@@ -1602,6 +1691,9 @@ export interface operations {
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             429: components["responses"]["V2TooManyRequests"];
             500: components["responses"]["V2ServerError"];
             502: components["responses"]["V2BadGateway"];
@@ -1621,7 +1713,12 @@ export interface operations {
                 runId?: number;
                 /** @description Rows to skip. */
                 offset?: number;
-                /** @description Rows to return, at most 1000; without it up to 200. */
+                /**
+                 * @description Rows to return, at most 1000; without it up to 200. A value outside 1..1000 is clamped,
+                 *     not refused: more than 1000 gives at most 1000 rows, 0 or less gives one (the
+                 *     documentation gives only the maximum; how IICS reads a value outside it is UNCONFIRMED,
+                 *     and the fake takes the lenient reading). A value that is no integer is refused.
+                 */
                 rowLimit?: number;
             };
             header?: never;
@@ -1642,6 +1739,9 @@ export interface operations {
             400: components["responses"]["V2BadRequestOrPage"];
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             429: components["responses"]["V2TooManyRequests"];
             500: components["responses"]["V2ServerError"];
             502: components["responses"]["V2BadGateway"];
@@ -1673,6 +1773,9 @@ export interface operations {
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
             404: components["responses"]["V2NotFound"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             429: components["responses"]["V2TooManyRequests"];
             500: components["responses"]["V2ServerError"];
             503: components["responses"]["V2Unavailable"];
@@ -1711,6 +1814,9 @@ export interface operations {
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
             404: components["responses"]["V2NotFound"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             429: components["responses"]["V2TooManyRequests"];
             500: components["responses"]["V2ServerError"];
             503: components["responses"]["V2Unavailable"];
@@ -1743,6 +1849,9 @@ export interface operations {
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
             404: components["responses"]["V2NotFound"];
+            405: components["responses"]["V2MethodNotAllowed"];
+            413: components["responses"]["V2PayloadTooLarge"];
+            415: components["responses"]["V2UnsupportedMediaType"];
             429: components["responses"]["V2TooManyRequests"];
             500: components["responses"]["V2ServerError"];
             503: components["responses"]["V2Unavailable"];
@@ -1774,6 +1883,9 @@ export interface operations {
             401: components["responses"]["V3Unauthorized"];
             403: components["responses"]["V3Forbidden"];
             404: components["responses"]["V3NotFound"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["V3TooManyRequests"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
@@ -1803,6 +1915,9 @@ export interface operations {
             400: components["responses"]["V3BadRequest"];
             401: components["responses"]["V3Unauthorized"];
             404: components["responses"]["V3NotFound"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["V3TooManyRequests"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
@@ -1831,6 +1946,8 @@ export interface operations {
             400: components["responses"]["V3BadRequest"];
             401: components["responses"]["V3Unauthorized"];
             404: components["responses"]["V3NotFound"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
             415: components["responses"]["V3BadRequest"];
             429: components["responses"]["V3TooManyRequests"];
             500: components["responses"]["V3ServerError"];
@@ -1861,6 +1978,9 @@ export interface operations {
             400: components["responses"]["V3BadRequest"];
             401: components["responses"]["V3Unauthorized"];
             404: components["responses"]["V3NotFound"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["V3TooManyRequests"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
@@ -1897,6 +2017,9 @@ export interface operations {
             };
             400: components["responses"]["V3BadRequest"];
             401: components["responses"]["V3Unauthorized"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["V3TooManyRequests"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
@@ -1927,6 +2050,9 @@ export interface operations {
             400: components["responses"]["V3BadRequest"];
             401: components["responses"]["V3Unauthorized"];
             404: components["responses"]["V3NotFound"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["V3TooManyRequests"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
@@ -1954,6 +2080,9 @@ export interface operations {
             400: components["responses"]["V3BadRequest"];
             401: components["responses"]["V3Unauthorized"];
             404: components["responses"]["V3NotFound"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
         };
@@ -1980,6 +2109,9 @@ export interface operations {
             400: components["responses"]["V3BadRequest"];
             401: components["responses"]["V3Unauthorized"];
             404: components["responses"]["V3NotFound"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];
         };
@@ -2013,6 +2145,9 @@ export interface operations {
             401: components["responses"]["FileIngestionError"];
             403: components["responses"]["FileIngestionError"];
             404: components["responses"]["FileIngestionError"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["FileIngestionError"];
             500: components["responses"]["FileIngestionError"];
             503: components["responses"]["FileIngestionError"];
@@ -2042,6 +2177,9 @@ export interface operations {
             400: components["responses"]["FileIngestionError"];
             401: components["responses"]["FileIngestionError"];
             404: components["responses"]["FileIngestionError"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["FileIngestionError"];
             500: components["responses"]["FileIngestionError"];
             503: components["responses"]["FileIngestionError"];
@@ -2074,6 +2212,9 @@ export interface operations {
             400: components["responses"]["FileIngestionError"];
             401: components["responses"]["FileIngestionError"];
             404: components["responses"]["FileIngestionError"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["FileIngestionError"];
             500: components["responses"]["FileIngestionError"];
             503: components["responses"]["FileIngestionError"];
@@ -2098,6 +2239,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["FileIngestionError"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["FileIngestionError"];
             500: components["responses"]["FileIngestionError"];
             503: components["responses"]["FileIngestionError"];
@@ -2135,6 +2279,9 @@ export interface operations {
             };
             400: components["responses"]["FileIngestionError"];
             401: components["responses"]["FileIngestionError"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["FileIngestionError"];
             500: components["responses"]["FileIngestionError"];
             503: components["responses"]["FileIngestionError"];
@@ -2168,6 +2315,9 @@ export interface operations {
             400: components["responses"]["V3BadRequest"];
             401: components["responses"]["V3Unauthorized"];
             403: components["responses"]["V3Forbidden"];
+            405: components["responses"]["V3MethodNotAllowed"];
+            413: components["responses"]["V3PayloadTooLarge"];
+            415: components["responses"]["V3UnsupportedMediaType"];
             429: components["responses"]["V3TooManyRequests"];
             500: components["responses"]["V3ServerError"];
             503: components["responses"]["V3Unavailable"];

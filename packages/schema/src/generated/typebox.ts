@@ -3,6 +3,7 @@
 
 import { Type } from '@sinclair/typebox';
 import type { components } from './openapi.js';
+import { OneOfRequired } from '../one-of.js';
 
 /** The run's number, counted per task. Larger values than 2^53 - 1 cannot be told apart in JSON numbers and are refused. */
 export const RunId = Type.Integer({"minimum":0,"maximum":9007199254740991});
@@ -102,19 +103,21 @@ export const JobRuntime = Type.Object({
 }, {"additionalProperties":false});
 export type JobRuntime = components['schemas']['JobRuntime'];
 
-/** One of `taskId`, `taskFederatedId` or `taskName` names the task. */
-export const JobRequest = Type.Object({
+/** Exactly one of `taskId`, `taskFederatedId` or `taskName` names the task. (Whether IICS
+ * refuses two of them is UNCONFIRMED; the documentation makes each one required only
+ * without the others, and a request that names the task twice can name two tasks.) */
+export const JobRequest = Type.Intersect([Type.Object({
   "@type": Type.Optional(Type.Literal("job")),
   "taskId": Type.Optional(Type.String({"minLength":1,"description":"The v2 task id; only for tasks in the Default folder."})),
   "taskFederatedId": Type.Optional(Type.String({"minLength":1,"description":"The federated id (the `id` of a lookup answer); for tasks in any folder."})),
   "taskName": Type.Optional(Type.String({"minLength":1})),
   "taskType": TaskType,
-  "callbackURL": Type.Optional(Type.String({"format":"uri","description":"IICS posts a `CallbackUrlResponse` here when the job ends."})),
+  "callbackURL": Type.Optional(Type.String({"pattern":"^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+[^\\s]*$","format":"uri","description":"IICS posts a `CallbackUrlResponse` here when the job ends, so it is an absolute `http` or\n`https` URL with a host and no white space (\"a valid, publicly available URL\"). Other\nschemes (`ftp://`) cannot take a POST; whether IICS refuses them at the start or only\nfails to deliver is UNCONFIRMED: the fake refuses them at the start, naming the field.\n"})),
   "runtime": Type.Optional(JobRuntime),
   "parameterFileName": Type.Optional(Type.String({"minLength":1})),
   "parameterFileDir": Type.Optional(Type.String({"minLength":1})),
   "runId": Type.Optional(Type.Integer({"description":"Not read on a start: a widely used Java client sends `\"runId\": 0` in every start and stop\nbody, and IICS runs the job. Accepted and ignored; do not send it.\n"})),
-}, {"additionalProperties":false});
+}, {"additionalProperties":false}), OneOfRequired([["taskId"],["taskFederatedId"],["taskName"]])]);
 export type JobRequest = components['schemas']['JobRequest'];
 
 export const JobResponse = Type.Object({
@@ -129,8 +132,10 @@ export const JobResponse = Type.Object({
 });
 export type JobResponse = components['schemas']['JobResponse'];
 
-/** One of `taskId`, `taskFederatedId` or `taskName` names the task. */
-export const JobStopRequest = Type.Object({
+/** Exactly one of `taskId`, `taskFederatedId` or `taskName` names the task. (Whether IICS
+ * refuses two of them is UNCONFIRMED; the documentation makes each one required only
+ * without the others, and a request that names the task twice can name two tasks.) */
+export const JobStopRequest = Type.Intersect([Type.Object({
   "@type": Type.Optional(Type.Literal("job")),
   "taskId": Type.Optional(Type.String({"minLength":1})),
   "taskFederatedId": Type.Optional(Type.String({"minLength":1})),
@@ -138,7 +143,7 @@ export const JobStopRequest = Type.Object({
   "taskType": TaskType,
   "runId": Type.Optional(Type.Integer({"description":"Not read: a stop targets the task, not a run. Some clients send `\"runId\": 0`; accepted and\nignored. Do not send it.\n"})),
   "callbackURL": Type.Optional(Type.String({"description":"Not read on a stop (clients send the start's body again); accepted and ignored. Do not send it."})),
-}, {"additionalProperties":false});
+}, {"additionalProperties":false}), OneOfRequired([["taskId"],["taskFederatedId"],["taskName"]])]);
 export type JobStopRequest = components['schemas']['JobStopRequest'];
 
 export const ValidatedTokenRequest = Type.Object({
@@ -297,12 +302,12 @@ export const ActivityLogEntryDetail = Type.Object({
 });
 export type ActivityLogEntryDetail = components['schemas']['ActivityLogEntryDetail'];
 
-/** Either `id`, or `path` with `type`. */
-export const LookupRequestObject = Type.Object({
+/** Either `id`, or `path` with `type` (a `type` beside an `id` is allowed). */
+export const LookupRequestObject = Type.Intersect([Type.Object({
   "id": Type.Optional(Type.String({"minLength":1})),
   "path": Type.Optional(Type.String({"minLength":1,"description":"Project, folders and asset name, separated by `/`."})),
   "type": Type.Optional(Type.String({"minLength":1,"description":"MTT, DSS, DMASK, DRS, PCS, WORKFLOW, TASKFLOW, DTEMPLATE, PROJECT, FOLDER, ... (not case sensitive)."})),
-}, {"additionalProperties":false});
+}, {"additionalProperties":false}), OneOfRequired([["id"],["path","type"]])]);
 export type LookupRequestObject = components['schemas']['LookupRequestObject'];
 
 export const LookupRequest = Type.Object({

@@ -11,6 +11,7 @@ interface SchemaNode {
   additionalProperties?: unknown;
   items?: SchemaNode;
   anyOf?: SchemaNode[];
+  allOf?: SchemaNode[];
 }
 
 /**
@@ -47,7 +48,8 @@ function collectUnknown(schema: SchemaNode, value: unknown, trail: string[], out
     if (schema.type === 'array' && schema.items) value.forEach((item, i) => collectUnknown(schema.items!, item, [...trail, String(i)], out));
     return;
   }
-  const branches = (schema.anyOf ?? [schema]).filter((branch) => branch.type === 'object' && branch.properties !== undefined);
+  // An object with a oneOf is an allOf of the object and the oneOf node: the object lists the members.
+  const branches = (schema.anyOf ?? schema.allOf ?? [schema]).filter((branch) => branch.type === 'object' && branch.properties !== undefined);
   if (branches.length === 0) return;
   const exact = branches.every((branch) => branch.additionalProperties === false);
   for (const key of Object.keys(value)) {

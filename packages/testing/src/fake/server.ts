@@ -23,6 +23,7 @@ import { INGESTION_ROUTE_DEFINITIONS } from './ingestion/routes.js';
 import { IngestionEngine } from './ingestion/runs.js';
 import { errorLogRoute, sessionLogRoute } from './logs/routes.js';
 import { sendFile } from './logs/send.js';
+import { isListed, listedStatuses, type ListedStatuses } from './spec-statuses.js';
 import { RunEngine, type RunRecord } from './runs.js';
 import { SessionStore } from './sessions.js';
 import { TaskCatalog, defaultTaskDefinitions } from './tasks.js';
@@ -205,6 +206,9 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     const def = candidates.find((route) => route.method === method);
     const family: ErrorFamily = def?.family ?? candidates[0]?.family ?? (path.includes('/public/core/v3/') ? 'v3' : 'v2');
     if (def) record.route = def.route;
+    // The spec's operation, whose status codes every answer but an injected fault must be among.
+    const listed = def ? listedStatuses(def.method, path) : candidates[0] ? listedStatuses(candidates[0].method, path) : undefined;
+    if (def && !listed) report(`${def.route}: the spec has no operation ${method} ${path.slice(0, 200)}`);
 
     const read = await readBody(req);
     if (read.aborted) {
@@ -212,7 +216,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       res.destroy();
       return;
     }
-    if (read.tooLarge) return answer(res, record, family, familyError(family, 413, ERROR_CODES.badRequest, `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
+    if (read.tooLarge) return answer(res, record, family, familyError(family, 413, ERROR_CODES.badRequest, `The request body is larger than ${MAX_BODY_BYTES} bytes.`), undefined, listed);
     const parsedBody = parseBody(read.text, req.headers['content-type']);
     record.body = maskPassword(parsedBody.ok ? parsedBody.value : read.text || undefined);
 
@@ -239,11 +243,11 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
     }
     if (!url) return answer(res, record, family, familyError(family, 400, ERROR_CODES.badRequest, 'The request target is not a valid URL.'));
     if (!def) {
-      if (candidates.length > 0) return answer(res, record, family, familyError(family, 405, ERROR_CODES.methodNotAllowed, 'Method not supported.'));
+      if (candidates.length > 0) return answer(res, record, family, familyError(family, 405, ERROR_CODES.methodNotAllowed, 'Method not supported.'), undefined, listed);
       // The real service answers a path it does not know with an HTML page, not an error object.
       return answer(res, record, family, htmlError(404, 'Resource not found.'));
     }
-    if (!parsedBody.ok) return answer(res, record, family, familyError(family, parsedBody.status, ERROR_CODES[parsedBody.code], parsedBody.message));
+    if (!parsedBody.ok) return answer(res, record, family, familyError(family, parsedBody.status, ERROR_CODES[parsedBody.code], parsedBody.message), undefined, listed);
 
     let username: string | undefined;
     let sessionId: string | undefined;
@@ -254,7 +258,7 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       username = sessionId === undefined ? undefined : ctx.sessions.use(sessionId);
       if (username === undefined) {
         const message = sessionId === undefined ? `A session id is required: send the ${def.sessionHeader ? def.sessionHeader.toUpperCase() : 'icSessionId or INFA-SESSION-ID'} header.` : 'The session id is not valid or has expired. Log in again.';
-        return answer(res, record, family, familyError(family, 401, ERROR_CODES.invalidSession, message));
+        return answer(res, record, family, familyError(family, 401, ERROR_CODES.invalidSession, message), undefined, listed);
       }
     }
     const request: FakeRequest = {
@@ -279,11 +283,12 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
       report(`${def.route} handler threw: ${(error as Error).message}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'An unexpected error occurred.');
     }
-    answer(res, record, family, result, def);
+    answer(res, record, family, result, def, listed);
   }
 
   /** Sends `result` after checking it against its schema; an answer that fails it is a bug of the fake, sent as a 500. */
-  function answer(res: http.ServerResponse, record: RecordedRequest, family: ErrorFamily, result: RouteResult, def?: RouteDefinition): void {
+  /** `listed`: the spec's status codes for the request's operation, when the answer is the fake's own (not an injected fault). */
+  function answer(res: http.ServerResponse, record: RecordedRequest, family: ErrorFamily, result: RouteResult, def?: RouteDefinition, listed?: ListedStatuses): void {
     if (res.destroyed) {
       // The client went away before the answer was ready (e.g. during a latency fault).
       markAborted(record);
@@ -303,6 +308,9 @@ export async function startFakeIics(options: StartFakeIicsOptions = {}): Promise
         : result.raw
           ? isHtmlError(result) ? undefined : 'a non-JSON error answer that is not an HTML page'
           : checkError(family, result.body);
+    if (listed && !isListed(listed, result.status)) {
+      report(`${record.route ?? record.path} answered ${result.status}, a status the spec does not list for ${listed.operation}`);
+    }
     if (problem) {
       report(`${def?.route ?? record.path} answer ${result.status} fails its schema: ${problem}`);
       result = familyError(family, 500, ERROR_CODES.internal, 'The fake IICS produced an invalid answer (a bug in @iics-jobs/testing).');

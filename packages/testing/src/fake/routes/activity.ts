@@ -27,6 +27,14 @@ function integerParam(query: URLSearchParams, name: string, min: number, max: nu
   return n;
 }
 
+/** An integer brought into min..max (any number of digits); a value that is no integer is refused as integerParam refuses it. */
+function clampedParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined | RouteResult {
+  const value = query.get(name);
+  if (value === null) return undefined;
+  if (!/^-?\d+$/.test(value)) return htmlError(400, `Bad Request: the ${name} parameter is not a number.`);
+  return Math.min(max, Math.max(min, Number(value)));
+}
+
 function isError(value: unknown): value is RouteResult {
   return typeof value === 'object' && value !== null && 'status' in value;
 }
@@ -62,7 +70,8 @@ export const activityLogRoute: RouteDefinition = {
     // runId alone: the lenient reading is the runs of every task with that run id.
     const offset = integerParam(query, 'offset', 0, Number.MAX_SAFE_INTEGER);
     if (isError(offset)) return offset;
-    const rowLimit = integerParam(query, 'rowLimit', 1, MAX_ROW_LIMIT);
+    // Outside 1..1000 clamped, not refused (the spec's lenient reading: IICS's own is unconfirmed).
+    const rowLimit = clampedParam(query, 'rowLimit', 1, MAX_ROW_LIMIT);
     if (isError(rowLimit)) return rowLimit;
 
     const runs = ctx.engine

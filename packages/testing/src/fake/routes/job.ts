@@ -26,10 +26,8 @@ function normalizeTaskType(body: unknown): unknown {
 
 /** Finds the task a start or stop request names, or the error IICS would answer. */
 function resolveTask(ctx: FakeContext, naming: TaskNaming): FakeTask | RouteResult {
+  // The request schema lets exactly one of taskId, taskFederatedId and taskName through.
   const { taskId, taskFederatedId, taskName, taskType } = naming;
-  if (taskId === undefined && taskFederatedId === undefined && taskName === undefined) {
-    return v2Error(400, ERROR_CODES.badRequest, 'One of taskId, taskFederatedId or taskName is required.');
-  }
   let task: FakeTask | undefined;
   if (taskFederatedId !== undefined) {
     task = ctx.catalog.byFederatedId(taskFederatedId);
@@ -53,15 +51,23 @@ function resolveTask(ctx: FakeContext, naming: TaskNaming): FakeTask | RouteResu
       `The task ${task.name} is in ${task.path.slice(0, -task.name.length - 1)}, not in the Default folder: name it by taskFederatedId.`,
     );
   }
-  if ((taskId !== undefined && taskId !== task.id) || (taskName !== undefined && taskName !== task.name)) {
-    return v2Error(400, ERROR_CODES.badRequest, 'taskId, taskFederatedId and taskName name different tasks.');
-  }
   return task;
 }
 
+/** An absolute http(s) URL with a host and no white space, as the spec's pattern says: IICS POSTs the callback there. */
 function isCallbackUrl(value: string): boolean {
-  const url = URL.canParse(value) ? new URL(value) : undefined;
-  return url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:');
+  if (!/^https?:\/\/[^\s/?#]+\S*$/i.test(value) || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+}
+
+/** The start's callbackURL, checked before the schema so that the answer says what a callback URL must be. */
+function callbackUrlError(body: unknown): RouteResult | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  const value = (body as Record<string, unknown>).callbackURL;
+  if (typeof value !== 'string' || isCallbackUrl(value)) return undefined;
+  // Not echoed: a callback URL may carry the receiver's secret.
+  return v2Error(400, ERROR_CODES.badRequest, 'callbackURL must be an absolute http or https URL with a host and no white space (IICS posts the callback there).');
 }
 
 export const jobRoute: RouteDefinition = {
@@ -72,12 +78,11 @@ export const jobRoute: RouteDefinition = {
   match: exactPath('/saas/api/v2/job'),
   validate: parseJobResponse,
   handle(ctx, request): RouteResult {
+    const badCallback = callbackUrlError(request.body);
+    if (badCallback) return badCallback;
     const parsed = readRequestBody(ctx, request, JobRequest, parseJobRequest, normalizeTaskType(request.body));
     if (!parsed.ok) return v2Error(400, ERROR_CODES.badRequest, `Invalid job request: ${formatIssues(parsed.errors)}`);
     const job = parsed.value;
-    if (job.callbackURL !== undefined && !isCallbackUrl(job.callbackURL)) {
-      return v2Error(400, ERROR_CODES.badRequest, 'callbackURL must be an http or https URL.');
-    }
     const task = resolveTask(ctx, job);
     if ('status' in task) return task;
     if (!task.parallel && ctx.engine.active(task).length > 0) {

@@ -41,9 +41,7 @@ export const lookupRoute: RouteDefinition = {
     const known = assets(ctx);
     const found: LookupObject[] = [];
     for (const [i, wanted] of parsed.value.objects.entries()) {
-      if (wanted.id === undefined && (wanted.path === undefined || wanted.type === undefined)) {
-        return v3Error(400, ERROR_CODES.badRequest, `objects/${i}: id, or path and type, is required.`);
-      }
+      // The request schema's oneOf lets through exactly one of: id, or path with type.
       // Object types are not case sensitive.
       const asset =
         wanted.id !== undefined

@@ -1,6 +1,7 @@
 import {
   TASK_TYPES,
   formatIssues,
+  isCallbackUrl,
   isTaskType,
   parseActivityLogEntry,
   parseActivityMonitorEntry,
@@ -372,15 +373,10 @@ function checkTaskType(value: unknown): TaskTypeName {
 
 function checkCallbackUrl(value: unknown, field = 'callbackURL'): string {
   if (typeof value !== 'string') throw new IicsInvalidArgumentError(field, `${field} must be a URL string (got ${describe(value)}).`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new IicsInvalidArgumentError(field, `${field} is not a valid URL: ${describe(value)}.`);
-  }
-  // The spec's pattern: IICS POSTs the callback there, so http(s), a host, and no white space
+  if (!URL.canParse(value)) throw new IicsInvalidArgumentError(field, `${field} is not a valid URL: ${describe(value)}.`);
+  // The spec's rule: IICS POSTs the callback there, so http(s), a host, and no white space
   // (which new URL() would quietly encode).
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !/^https?:\/\/[^\s/?#]+\S*$/i.test(value) || url.hostname === '') {
+  if (!isCallbackUrl(value)) {
     throw new IicsInvalidArgumentError(field, `${field} must be an absolute http(s) URL with a host and no white space, one that IICS can reach.`);
   }
   return value;

@@ -60,7 +60,7 @@ export async function generate(target = outDir) {
   const parsers = [
     HEADER,
     "import type { components } from './openapi.js';",
-    "import { createParser } from '../parse.js';",
+    "import { createParser, quickMember } from '../parse.js';",
     "import * as S from './typebox.js';",
     '',
     '/** Schemas of bodies a server receives (requests and callbacks): their parsers refuse every key of FORBIDDEN_KEYS. */',
@@ -69,9 +69,11 @@ export async function generate(target = outDir) {
   ];
   for (const name of Object.keys(schemas).sort()) {
     const kind = received.has(name) ? 'received' : 'response';
+    const skipped = skippedMembers(schemas[name], name, schemas);
+    if (skipped.length > 0) parsers.push(checkedQuickPass(name, skipped, kind));
     parsers.push(
       `/** Validates \`input\` as a ${name}; on success \`value\` is the input itself, extra fields included. */`,
-      `export const parse${name} = createParser<components['schemas']['${name}']>(S.${name}, '${name}', '${kind}');`,
+      `export const parse${name} = createParser<components['schemas']['${name}']>(S.${name}, '${name}', '${kind}'${skipped.length > 0 ? `, checked${name}` : ''});`,
       '',
     );
   }
@@ -96,6 +98,48 @@ export async function generate(target = outDir) {
   await writeFile(path.join(target, 'typebox.ts'), lines.join('\n'));
   await writeFile(path.join(target, 'parsers.ts'), parsers.join('\n'));
   return target;
+}
+
+// The members of an object schema that the quick pass after the compiled check may skip: those whose
+// schema admits only strings, numbers, booleans or null (the check has just seen one there). None
+// for a recursive schema: its check must not run before the depth guard.
+function skippedMembers(schema, name, schemas) {
+  if (schema.type !== 'object' || !schema.properties || selfReferences(schema, name)) return [];
+  return Object.entries(schema.properties).filter(([, member]) => primitiveOnly(member, schemas, new Set())).map(([key]) => key);
+}
+
+const PRIMITIVE_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'null']);
+
+function primitiveOnly(schema, schemas, seen) {
+  if (!schema || typeof schema !== 'object') return false;
+  if (schema.$ref) {
+    const name = refName(schema.$ref);
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return primitiveOnly(schemas[name], schemas, seen);
+  }
+  const primitive = (value) => value === null || typeof value !== 'object';
+  if ('const' in schema) return primitive(schema.const);
+  if (Array.isArray(schema.enum)) return schema.enum.every(primitive);
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  return types.length > 0 && types.every((type) => PRIMITIVE_TYPES.has(type));
+}
+
+function checkedQuickPass(name, skipped, kind) {
+  return [
+    `// After S.${name}'s compiled check has passed: ${skipped.join(', ')} hold no object, so they are skipped unread.`,
+    `function checked${name}(input: Record<string, unknown>): boolean {`,
+    '  for (const key in input) {',
+    '    switch (key) {',
+    ...skipped.map((key) => `      case ${JSON.stringify(key)}:`),
+    '        continue;',
+    '    }',
+    `    if (!quickMember(input, key, '${kind}')) return false;`,
+    '  }',
+    '  return true;',
+    '}',
+    '',
+  ].join('\n');
 }
 
 function refName(ref) {

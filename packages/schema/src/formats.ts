@@ -12,6 +12,14 @@ export function isUri(value: string): boolean {
   return URL.canParse(value) && /^[a-z][a-z0-9+.-]*:/i.test(value);
 }
 
+/**
+ * Whether `value` can be a job's `callbackURL`: an absolute http or https URL with a host and no white
+ * space (the spec's `pattern` on callbackURL), that a URL parser reads. IICS POSTs the callback there.
+ */
+export function isCallbackUrl(value: string): boolean {
+  return /^https?:\/\/[^\s/?#]+\S*$/i.test(value) && URL.canParse(value);
+}
+
 // TypeBox refuses every string with an unregistered format, so register ours before any check.
 if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', isDateTime);
 if (!FormatRegistry.Has('uri')) FormatRegistry.Set('uri', isUri);

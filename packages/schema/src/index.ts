@@ -12,7 +12,7 @@ export {
   type ParseResult,
   type ParserKind,
 } from './parse.js';
-export { isDateTime, isUri } from './formats.js';
+export { isCallbackUrl, isDateTime, isUri } from './formats.js';
 export {
   ACTIVITY_STATE,
   CALLBACK_STATUSES,

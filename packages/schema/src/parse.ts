@@ -32,13 +32,45 @@ const FORBIDDEN: Record<ParserKind, ReadonlySet<string>> = {
 const MAX_ISSUES = 20;
 
 /**
+ * A quick pass that runs only on an input the compiled check accepted, so it may skip members whose
+ * schema admits no object (the check has just seen a string, number, boolean or null there). It
+ * answers as `quickVisit` does: true means nothing is refused; false sends the input to the walk.
+ * The generator writes one per object schema with such members (`parsers.ts`).
+ */
+export type CheckedQuickPass = (input: Record<string, unknown>) => boolean;
+
+/**
  * Builds a `parseX(input)` for a schema. The validator is compiled on first use and kept.
  * On success `value` is the input itself: fields the schema does not list are kept.
  */
-export function createParser<T>(schema: TSchema, name: string, kind: ParserKind = 'received'): (input: unknown) => ParseResult<T> {
+export function createParser<T>(
+  schema: TSchema,
+  name: string,
+  kind: ParserKind = 'received',
+  checkedQuickPass?: CheckedQuickPass,
+): (input: unknown) => ParseResult<T> {
   let compiled: TypeCheck<TSchema> | undefined;
   const forbidden = FORBIDDEN[kind];
   const clean = kind === 'received' ? cleanReceived : cleanResponse;
+  if (checkedQuickPass) {
+    // The compiled check first: it reads only the members the schema lists, to the schema's own
+    // (non-recursive) depth, so it is safe on any input; then the quick pass, which it makes cheaper.
+    // The verdicts and errors are those of the order below: a refused key is reported before any
+    // schema error.
+    return function parse(input: unknown): ParseResult<T> {
+      compiled ??= TypeCompiler.Compile(schema);
+      if (compiled.Check(input)) {
+        if (checkedQuickPass(input as Record<string, unknown>)) return { ok: true, value: input as T };
+        const structural = checkStructure(input, forbidden);
+        return structural ? { ok: false, errors: [structural] } : { ok: true, value: input as T };
+      }
+      if (!clean(input)) {
+        const structural = checkStructure(input, forbidden);
+        if (structural) return { ok: false, errors: [structural] };
+      }
+      return { ok: false, errors: collectIssues(compiled, input, name) };
+    };
+  }
   return function parse(input: unknown): ParseResult<T> {
     // The quick pass answers "nothing refused"; only a refused input is walked again for its path.
     if (!clean(input)) {
@@ -49,6 +81,17 @@ export function createParser<T>(schema: TSchema, name: string, kind: ParserKind 
     if (compiled.Check(input)) return { ok: true, value: input as T };
     return { ok: false, errors: collectIssues(compiled, input, name) };
   };
+}
+
+/**
+ * For a generated `CheckedQuickPass`: the quick pass over one member it does not skip (a key the
+ * schema does not list, or a member that may hold an object).
+ */
+export function quickMember(record: Record<string, unknown>, key: string, kind: ParserKind): boolean {
+  const forbidden = kind === 'received' ? isForbiddenReceived : isForbiddenResponse;
+  if (forbidden(key)) return false;
+  const child = record[key];
+  return child === null || typeof child !== 'object' || quickVisit(child, 1, forbidden);
 }
 
 /** One line for a list of issues, e.g. for an error message: "/runId: expected an integer; /objectId: is required". */

@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { JobRequest, JobStopRequest, LookupRequest, OPERATION_STATUSES, parseJobRequest, parseJobStopRequest, parseLookupRequest } from '../src/index.js';
+import { JobRequest, JobStopRequest, LookupRequest, OPERATION_STATUSES, isCallbackUrl, parseJobRequest, parseJobStopRequest, parseLookupRequest } from '../src/index.js';
 
 const specPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../openapi/iics-jobs.yaml');
 type Operation = { operationId: string; responses: Record<string, unknown>; security?: Array<Record<string, unknown>> };
@@ -67,6 +67,14 @@ describe('callbackURL: an absolute http(s) URL', () => {
   });
   test.each(['http://jobs.example.com/a b', 'ftp://jobs.example.com/cb', 'https:///no-host', '/relative', 'mailto:ops@example.com', ' https://x.example/'])('%j is refused, naming the field', (url) => {
     expect(problems(parseJobRequest({ taskId: 'a', taskType: 'MTT', callbackURL: url }))[0]).toMatch(/^\/callbackURL: callbackURL /);
+  });
+  test('isCallbackUrl, which the client and the fake use, says what the spec says', () => {
+    const samples = ['https://jobs.example.com/cb?secret=x', 'http://127.0.0.1:8080/iics', 'HTTPS://EXAMPLE.COM/', 'http://[::1]:9/x',
+      'http://jobs.example.com/a b', 'ftp://jobs.example.com/cb', 'https:///no-host', '/relative', 'mailto:ops@example.com',
+      ' https://x.example/', 'http://user@/x', 'http://exa mple.com/', 'https://x.example/\t', 'http://x:99999/'];
+    const verdicts = samples.map((url) => [url, isCallbackUrl(url)]);
+    expect(verdicts).toEqual(samples.map((url) => [url, parseJobRequest({ taskId: 'a', taskType: 'MTT', callbackURL: url }).ok]));
+    expect(verdicts.filter(([, ok]) => ok).length).toBe(4);
   });
 });
 

@@ -2,7 +2,7 @@
 // change the spec and run `npm run generate`.
 
 import type { components } from './openapi.js';
-import { createParser } from '../parse.js';
+import { createParser, quickMember } from '../parse.js';
 import * as S from './typebox.js';
 
 /** Schemas of bodies a server receives (requests and callbacks): their parsers refuse every key of FORBIDDEN_KEYS. */
@@ -11,8 +11,43 @@ export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","
 /** Validates `input` as a ActivityLogEntry; on success `value` is the input itself, extra fields included. */
 export const parseActivityLogEntry = createParser<components['schemas']['ActivityLogEntry']>(S.ActivityLogEntry, 'ActivityLogEntry', 'response');
 
+// After S.ActivityLogEntryDetail's compiled check has passed: @type, id, type, objectId, objectName, runId, startTime, endTime, startTimeUtc, endTimeUtc, state, failedSourceRows, successSourceRows, failedTargetRows, successTargetRows, errorMsg, startedBy, runContextType, scheduleName, orgId, totalSuccessRows, totalFailedRows, stopOnError, hasStopOnErrorRecord hold no object, so they are skipped unread.
+function checkedActivityLogEntryDetail(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "id":
+      case "type":
+      case "objectId":
+      case "objectName":
+      case "runId":
+      case "startTime":
+      case "endTime":
+      case "startTimeUtc":
+      case "endTimeUtc":
+      case "state":
+      case "failedSourceRows":
+      case "successSourceRows":
+      case "failedTargetRows":
+      case "successTargetRows":
+      case "errorMsg":
+      case "startedBy":
+      case "runContextType":
+      case "scheduleName":
+      case "orgId":
+      case "totalSuccessRows":
+      case "totalFailedRows":
+      case "stopOnError":
+      case "hasStopOnErrorRecord":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a ActivityLogEntryDetail; on success `value` is the input itself, extra fields included. */
-export const parseActivityLogEntryDetail = createParser<components['schemas']['ActivityLogEntryDetail']>(S.ActivityLogEntryDetail, 'ActivityLogEntryDetail', 'response');
+export const parseActivityLogEntryDetail = createParser<components['schemas']['ActivityLogEntryDetail']>(S.ActivityLogEntryDetail, 'ActivityLogEntryDetail', 'response', checkedActivityLogEntryDetail);
 
 /** Validates `input` as a ActivityLogEntryItem; on success `value` is the input itself, extra fields included. */
 export const parseActivityLogEntryItem = createParser<components['schemas']['ActivityLogEntryItem']>(S.ActivityLogEntryItem, 'ActivityLogEntryItem', 'response');
@@ -20,32 +55,171 @@ export const parseActivityLogEntryItem = createParser<components['schemas']['Act
 /** Validates `input` as a ActivityMonitorEntry; on success `value` is the input itself, extra fields included. */
 export const parseActivityMonitorEntry = createParser<components['schemas']['ActivityMonitorEntry']>(S.ActivityMonitorEntry, 'ActivityMonitorEntry', 'response');
 
+// After S.CallbackUrlResponse's compiled check has passed: @type, endTime, objectId, objectName, runId, status hold no object, so they are skipped unread.
+function checkedCallbackUrlResponse(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "endTime":
+      case "objectId":
+      case "objectName":
+      case "runId":
+      case "status":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a CallbackUrlResponse; on success `value` is the input itself, extra fields included. */
-export const parseCallbackUrlResponse = createParser<components['schemas']['CallbackUrlResponse']>(S.CallbackUrlResponse, 'CallbackUrlResponse', 'received');
+export const parseCallbackUrlResponse = createParser<components['schemas']['CallbackUrlResponse']>(S.CallbackUrlResponse, 'CallbackUrlResponse', 'received', checkedCallbackUrlResponse);
+
+// After S.FileIngestionActivityLog's compiled check has passed: totaljobCount hold no object, so they are skipped unread.
+function checkedFileIngestionActivityLog(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "totaljobCount":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a FileIngestionActivityLog; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionActivityLog = createParser<components['schemas']['FileIngestionActivityLog']>(S.FileIngestionActivityLog, 'FileIngestionActivityLog', 'response');
+export const parseFileIngestionActivityLog = createParser<components['schemas']['FileIngestionActivityLog']>(S.FileIngestionActivityLog, 'FileIngestionActivityLog', 'response', checkedFileIngestionActivityLog);
+
+// After S.FileIngestionActivityLogEntry's compiled check has passed: id, totaljobCount, taskId, runId, startedBy, startTime, endTime, status, messageText hold no object, so they are skipped unread.
+function checkedFileIngestionActivityLogEntry(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "id":
+      case "totaljobCount":
+      case "taskId":
+      case "runId":
+      case "startedBy":
+      case "startTime":
+      case "endTime":
+      case "status":
+      case "messageText":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a FileIngestionActivityLogEntry; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionActivityLogEntry = createParser<components['schemas']['FileIngestionActivityLogEntry']>(S.FileIngestionActivityLogEntry, 'FileIngestionActivityLogEntry', 'response');
+export const parseFileIngestionActivityLogEntry = createParser<components['schemas']['FileIngestionActivityLogEntry']>(S.FileIngestionActivityLogEntry, 'FileIngestionActivityLogEntry', 'response', checkedFileIngestionActivityLogEntry);
+
+// After S.FileIngestionFileStatus's compiled check has passed: fileName, name, status, fileStatus, fileSize, size, message, errorMessage hold no object, so they are skipped unread.
+function checkedFileIngestionFileStatus(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "fileName":
+      case "name":
+      case "status":
+      case "fileStatus":
+      case "fileSize":
+      case "size":
+      case "message":
+      case "errorMessage":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a FileIngestionFileStatus; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionFileStatus = createParser<components['schemas']['FileIngestionFileStatus']>(S.FileIngestionFileStatus, 'FileIngestionFileStatus', 'response');
+export const parseFileIngestionFileStatus = createParser<components['schemas']['FileIngestionFileStatus']>(S.FileIngestionFileStatus, 'FileIngestionFileStatus', 'response', checkedFileIngestionFileStatus);
+
+// After S.FileIngestionJobRequest's compiled check has passed: taskId, taskName hold no object, so they are skipped unread.
+function checkedFileIngestionJobRequest(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "taskId":
+      case "taskName":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a FileIngestionJobRequest; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionJobRequest = createParser<components['schemas']['FileIngestionJobRequest']>(S.FileIngestionJobRequest, 'FileIngestionJobRequest', 'received');
+export const parseFileIngestionJobRequest = createParser<components['schemas']['FileIngestionJobRequest']>(S.FileIngestionJobRequest, 'FileIngestionJobRequest', 'received', checkedFileIngestionJobRequest);
+
+// After S.FileIngestionJobResponse's compiled check has passed: runId, RunId, taskId, taskName hold no object, so they are skipped unread.
+function checkedFileIngestionJobResponse(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "runId":
+      case "RunId":
+      case "taskId":
+      case "taskName":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a FileIngestionJobResponse; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionJobResponse = createParser<components['schemas']['FileIngestionJobResponse']>(S.FileIngestionJobResponse, 'FileIngestionJobResponse', 'response');
+export const parseFileIngestionJobResponse = createParser<components['schemas']['FileIngestionJobResponse']>(S.FileIngestionJobResponse, 'FileIngestionJobResponse', 'response', checkedFileIngestionJobResponse);
+
+// After S.FileIngestionJobStatus's compiled check has passed: jobStatus, runId, taskId, taskName, startTime, endTime, message hold no object, so they are skipped unread.
+function checkedFileIngestionJobStatus(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "jobStatus":
+      case "runId":
+      case "taskId":
+      case "taskName":
+      case "startTime":
+      case "endTime":
+      case "message":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a FileIngestionJobStatus; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionJobStatus = createParser<components['schemas']['FileIngestionJobStatus']>(S.FileIngestionJobStatus, 'FileIngestionJobStatus', 'response');
+export const parseFileIngestionJobStatus = createParser<components['schemas']['FileIngestionJobStatus']>(S.FileIngestionJobStatus, 'FileIngestionJobStatus', 'response', checkedFileIngestionJobStatus);
+
+// After S.FileIngestionParameter's compiled check has passed: id, value hold no object, so they are skipped unread.
+function checkedFileIngestionParameter(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "id":
+      case "value":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a FileIngestionParameter; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionParameter = createParser<components['schemas']['FileIngestionParameter']>(S.FileIngestionParameter, 'FileIngestionParameter', 'received');
+export const parseFileIngestionParameter = createParser<components['schemas']['FileIngestionParameter']>(S.FileIngestionParameter, 'FileIngestionParameter', 'received', checkedFileIngestionParameter);
+
+// After S.FileIngestionParameterCategory's compiled check has passed: id hold no object, so they are skipped unread.
+function checkedFileIngestionParameterCategory(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "id":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a FileIngestionParameterCategory; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionParameterCategory = createParser<components['schemas']['FileIngestionParameterCategory']>(S.FileIngestionParameterCategory, 'FileIngestionParameterCategory', 'received');
+export const parseFileIngestionParameterCategory = createParser<components['schemas']['FileIngestionParameterCategory']>(S.FileIngestionParameterCategory, 'FileIngestionParameterCategory', 'received', checkedFileIngestionParameterCategory);
 
 /** Validates `input` as a FileIngestionParameters; on success `value` is the input itself, extra fields included. */
 export const parseFileIngestionParameters = createParser<components['schemas']['FileIngestionParameters']>(S.FileIngestionParameters, 'FileIngestionParameters', 'received');
@@ -53,71 +227,352 @@ export const parseFileIngestionParameters = createParser<components['schemas']['
 /** Validates `input` as a FileIngestionRunIdValue; on success `value` is the input itself, extra fields included. */
 export const parseFileIngestionRunIdValue = createParser<components['schemas']['FileIngestionRunIdValue']>(S.FileIngestionRunIdValue, 'FileIngestionRunIdValue', 'response');
 
+// After S.FileIngestionTask's compiled check has passed: id, taskId, name, taskName, description, location, createTime, updatedTime hold no object, so they are skipped unread.
+function checkedFileIngestionTask(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "id":
+      case "taskId":
+      case "name":
+      case "taskName":
+      case "description":
+      case "location":
+      case "createTime":
+      case "updatedTime":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a FileIngestionTask; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionTask = createParser<components['schemas']['FileIngestionTask']>(S.FileIngestionTask, 'FileIngestionTask', 'response');
+export const parseFileIngestionTask = createParser<components['schemas']['FileIngestionTask']>(S.FileIngestionTask, 'FileIngestionTask', 'response', checkedFileIngestionTask);
 
 /** Validates `input` as a FileIngestionTaskList; on success `value` is the input itself, extra fields included. */
 export const parseFileIngestionTaskList = createParser<components['schemas']['FileIngestionTaskList']>(S.FileIngestionTaskList, 'FileIngestionTaskList', 'response');
 
+// After S.FileIngestionVariable's compiled check has passed: variable, value hold no object, so they are skipped unread.
+function checkedFileIngestionVariable(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "variable":
+      case "value":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a FileIngestionVariable; on success `value` is the input itself, extra fields included. */
-export const parseFileIngestionVariable = createParser<components['schemas']['FileIngestionVariable']>(S.FileIngestionVariable, 'FileIngestionVariable', 'received');
+export const parseFileIngestionVariable = createParser<components['schemas']['FileIngestionVariable']>(S.FileIngestionVariable, 'FileIngestionVariable', 'received', checkedFileIngestionVariable);
+
+// After S.JobRequest's compiled check has passed: @type, taskId, taskFederatedId, taskName, taskType, callbackURL, parameterFileName, parameterFileDir, runId hold no object, so they are skipped unread.
+function checkedJobRequest(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "taskId":
+      case "taskFederatedId":
+      case "taskName":
+      case "taskType":
+      case "callbackURL":
+      case "parameterFileName":
+      case "parameterFileDir":
+      case "runId":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a JobRequest; on success `value` is the input itself, extra fields included. */
-export const parseJobRequest = createParser<components['schemas']['JobRequest']>(S.JobRequest, 'JobRequest', 'received');
+export const parseJobRequest = createParser<components['schemas']['JobRequest']>(S.JobRequest, 'JobRequest', 'received', checkedJobRequest);
+
+// After S.JobResponse's compiled check has passed: @type, taskId, taskFederatedId, taskName, taskType, runId, callbackURL, runInParallel hold no object, so they are skipped unread.
+function checkedJobResponse(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "taskId":
+      case "taskFederatedId":
+      case "taskName":
+      case "taskType":
+      case "runId":
+      case "callbackURL":
+      case "runInParallel":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a JobResponse; on success `value` is the input itself, extra fields included. */
-export const parseJobResponse = createParser<components['schemas']['JobResponse']>(S.JobResponse, 'JobResponse', 'response');
+export const parseJobResponse = createParser<components['schemas']['JobResponse']>(S.JobResponse, 'JobResponse', 'response', checkedJobResponse);
+
+// After S.JobRuntime's compiled check has passed: @type, parameterFileName, parameterFileDir hold no object, so they are skipped unread.
+function checkedJobRuntime(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "parameterFileName":
+      case "parameterFileDir":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a JobRuntime; on success `value` is the input itself, extra fields included. */
-export const parseJobRuntime = createParser<components['schemas']['JobRuntime']>(S.JobRuntime, 'JobRuntime', 'received');
+export const parseJobRuntime = createParser<components['schemas']['JobRuntime']>(S.JobRuntime, 'JobRuntime', 'received', checkedJobRuntime);
+
+// After S.JobStopRequest's compiled check has passed: @type, taskId, taskFederatedId, taskName, taskType, runId, callbackURL hold no object, so they are skipped unread.
+function checkedJobStopRequest(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "taskId":
+      case "taskFederatedId":
+      case "taskName":
+      case "taskType":
+      case "runId":
+      case "callbackURL":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a JobStopRequest; on success `value` is the input itself, extra fields included. */
-export const parseJobStopRequest = createParser<components['schemas']['JobStopRequest']>(S.JobStopRequest, 'JobStopRequest', 'received');
+export const parseJobStopRequest = createParser<components['schemas']['JobStopRequest']>(S.JobStopRequest, 'JobStopRequest', 'received', checkedJobStopRequest);
+
+// After S.LoginV2Request's compiled check has passed: @type, username, password hold no object, so they are skipped unread.
+function checkedLoginV2Request(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "username":
+      case "password":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a LoginV2Request; on success `value` is the input itself, extra fields included. */
-export const parseLoginV2Request = createParser<components['schemas']['LoginV2Request']>(S.LoginV2Request, 'LoginV2Request', 'received');
+export const parseLoginV2Request = createParser<components['schemas']['LoginV2Request']>(S.LoginV2Request, 'LoginV2Request', 'received', checkedLoginV2Request);
+
+// After S.LoginV2Response's compiled check has passed: @type, id, orgId, orgUuid, name, description, createTime, updateTime, createdBy, updatedBy, sfUsername, firstName, lastName, title, password, phone, emails, timezone, serverUrl, icSessionId, uuid, forceChangePassword, spiUrl hold no object, so they are skipped unread.
+function checkedLoginV2Response(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "id":
+      case "orgId":
+      case "orgUuid":
+      case "name":
+      case "description":
+      case "createTime":
+      case "updateTime":
+      case "createdBy":
+      case "updatedBy":
+      case "sfUsername":
+      case "firstName":
+      case "lastName":
+      case "title":
+      case "password":
+      case "phone":
+      case "emails":
+      case "timezone":
+      case "serverUrl":
+      case "icSessionId":
+      case "uuid":
+      case "forceChangePassword":
+      case "spiUrl":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a LoginV2Response; on success `value` is the input itself, extra fields included. */
-export const parseLoginV2Response = createParser<components['schemas']['LoginV2Response']>(S.LoginV2Response, 'LoginV2Response', 'response');
+export const parseLoginV2Response = createParser<components['schemas']['LoginV2Response']>(S.LoginV2Response, 'LoginV2Response', 'response', checkedLoginV2Response);
+
+// After S.LoginV3Product's compiled check has passed: name, baseApiUrl hold no object, so they are skipped unread.
+function checkedLoginV3Product(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "name":
+      case "baseApiUrl":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a LoginV3Product; on success `value` is the input itself, extra fields included. */
-export const parseLoginV3Product = createParser<components['schemas']['LoginV3Product']>(S.LoginV3Product, 'LoginV3Product', 'response');
+export const parseLoginV3Product = createParser<components['schemas']['LoginV3Product']>(S.LoginV3Product, 'LoginV3Product', 'response', checkedLoginV3Product);
+
+// After S.LoginV3Request's compiled check has passed: username, password hold no object, so they are skipped unread.
+function checkedLoginV3Request(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "username":
+      case "password":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a LoginV3Request; on success `value` is the input itself, extra fields included. */
-export const parseLoginV3Request = createParser<components['schemas']['LoginV3Request']>(S.LoginV3Request, 'LoginV3Request', 'received');
+export const parseLoginV3Request = createParser<components['schemas']['LoginV3Request']>(S.LoginV3Request, 'LoginV3Request', 'received', checkedLoginV3Request);
 
 /** Validates `input` as a LoginV3Response; on success `value` is the input itself, extra fields included. */
 export const parseLoginV3Response = createParser<components['schemas']['LoginV3Response']>(S.LoginV3Response, 'LoginV3Response', 'response');
 
+// After S.LoginV3UserInfo's compiled check has passed: sessionId, id, name, parentOrgId, orgId, orgName, status hold no object, so they are skipped unread.
+function checkedLoginV3UserInfo(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "sessionId":
+      case "id":
+      case "name":
+      case "parentOrgId":
+      case "orgId":
+      case "orgName":
+      case "status":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a LoginV3UserInfo; on success `value` is the input itself, extra fields included. */
-export const parseLoginV3UserInfo = createParser<components['schemas']['LoginV3UserInfo']>(S.LoginV3UserInfo, 'LoginV3UserInfo', 'response');
+export const parseLoginV3UserInfo = createParser<components['schemas']['LoginV3UserInfo']>(S.LoginV3UserInfo, 'LoginV3UserInfo', 'response', checkedLoginV3UserInfo);
+
+// After S.LookupObject's compiled check has passed: id, path, type, description, updatedBy, updateTime hold no object, so they are skipped unread.
+function checkedLookupObject(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "id":
+      case "path":
+      case "type":
+      case "description":
+      case "updatedBy":
+      case "updateTime":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a LookupObject; on success `value` is the input itself, extra fields included. */
-export const parseLookupObject = createParser<components['schemas']['LookupObject']>(S.LookupObject, 'LookupObject', 'response');
+export const parseLookupObject = createParser<components['schemas']['LookupObject']>(S.LookupObject, 'LookupObject', 'response', checkedLookupObject);
 
 /** Validates `input` as a LookupRequest; on success `value` is the input itself, extra fields included. */
 export const parseLookupRequest = createParser<components['schemas']['LookupRequest']>(S.LookupRequest, 'LookupRequest', 'received');
 
+// After S.LookupRequestObject's compiled check has passed: id, path, type hold no object, so they are skipped unread.
+function checkedLookupRequestObject(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "id":
+      case "path":
+      case "type":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a LookupRequestObject; on success `value` is the input itself, extra fields included. */
-export const parseLookupRequestObject = createParser<components['schemas']['LookupRequestObject']>(S.LookupRequestObject, 'LookupRequestObject', 'received');
+export const parseLookupRequestObject = createParser<components['schemas']['LookupRequestObject']>(S.LookupRequestObject, 'LookupRequestObject', 'received', checkedLookupRequestObject);
 
 /** Validates `input` as a LookupResponse; on success `value` is the input itself, extra fields included. */
 export const parseLookupResponse = createParser<components['schemas']['LookupResponse']>(S.LookupResponse, 'LookupResponse', 'response');
 
+// After S.ObjectsEntry's compiled check has passed: id, path, type, description, updatedBy, updateTime hold no object, so they are skipped unread.
+function checkedObjectsEntry(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "id":
+      case "path":
+      case "type":
+      case "description":
+      case "updatedBy":
+      case "updateTime":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a ObjectsEntry; on success `value` is the input itself, extra fields included. */
-export const parseObjectsEntry = createParser<components['schemas']['ObjectsEntry']>(S.ObjectsEntry, 'ObjectsEntry', 'response');
+export const parseObjectsEntry = createParser<components['schemas']['ObjectsEntry']>(S.ObjectsEntry, 'ObjectsEntry', 'response', checkedObjectsEntry);
+
+// After S.ObjectsResponse's compiled check has passed: count hold no object, so they are skipped unread.
+function checkedObjectsResponse(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "count":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a ObjectsResponse; on success `value` is the input itself, extra fields included. */
-export const parseObjectsResponse = createParser<components['schemas']['ObjectsResponse']>(S.ObjectsResponse, 'ObjectsResponse', 'response');
+export const parseObjectsResponse = createParser<components['schemas']['ObjectsResponse']>(S.ObjectsResponse, 'ObjectsResponse', 'response', checkedObjectsResponse);
 
 /** Validates `input` as a RunId; on success `value` is the input itself, extra fields included. */
 export const parseRunId = createParser<components['schemas']['RunId']>(S.RunId, 'RunId', 'received');
 
+// After S.ServerTimeResponse's compiled check has passed: @type, time hold no object, so they are skipped unread.
+function checkedServerTimeResponse(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "time":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a ServerTimeResponse; on success `value` is the input itself, extra fields included. */
-export const parseServerTimeResponse = createParser<components['schemas']['ServerTimeResponse']>(S.ServerTimeResponse, 'ServerTimeResponse', 'response');
+export const parseServerTimeResponse = createParser<components['schemas']['ServerTimeResponse']>(S.ServerTimeResponse, 'ServerTimeResponse', 'response', checkedServerTimeResponse);
+
+// After S.SuccessResponse's compiled check has passed: @type, description hold no object, so they are skipped unread.
+function checkedSuccessResponse(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "description":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a SuccessResponse; on success `value` is the input itself, extra fields included. */
-export const parseSuccessResponse = createParser<components['schemas']['SuccessResponse']>(S.SuccessResponse, 'SuccessResponse', 'response');
+export const parseSuccessResponse = createParser<components['schemas']['SuccessResponse']>(S.SuccessResponse, 'SuccessResponse', 'response', checkedSuccessResponse);
 
 /** Validates `input` as a TaskType; on success `value` is the input itself, extra fields included. */
 export const parseTaskType = createParser<components['schemas']['TaskType']>(S.TaskType, 'TaskType', 'received');
@@ -128,14 +583,69 @@ export const parseTaskflowRunId = createParser<components['schemas']['TaskflowRu
 /** Validates `input` as a TaskflowRunInput; on success `value` is the input itself, extra fields included. */
 export const parseTaskflowRunInput = createParser<components['schemas']['TaskflowRunInput']>(S.TaskflowRunInput, 'TaskflowRunInput', 'received');
 
+// After S.TaskflowRunResponse's compiled check has passed: RunId, runId hold no object, so they are skipped unread.
+function checkedTaskflowRunResponse(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "RunId":
+      case "runId":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a TaskflowRunResponse; on success `value` is the input itself, extra fields included. */
-export const parseTaskflowRunResponse = createParser<components['schemas']['TaskflowRunResponse']>(S.TaskflowRunResponse, 'TaskflowRunResponse', 'response');
+export const parseTaskflowRunResponse = createParser<components['schemas']['TaskflowRunResponse']>(S.TaskflowRunResponse, 'TaskflowRunResponse', 'response', checkedTaskflowRunResponse);
+
+// After S.TaskflowStatus's compiled check has passed: assetName, assetType, duration, endTime, errorMessage, location, runId, runtimeEnv, runtimeEnvName, startTime, startedBy, status, updateTime hold no object, so they are skipped unread.
+function checkedTaskflowStatus(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "assetName":
+      case "assetType":
+      case "duration":
+      case "endTime":
+      case "errorMessage":
+      case "location":
+      case "runId":
+      case "runtimeEnv":
+      case "runtimeEnvName":
+      case "startTime":
+      case "startedBy":
+      case "status":
+      case "updateTime":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a TaskflowStatus; on success `value` is the input itself, extra fields included. */
-export const parseTaskflowStatus = createParser<components['schemas']['TaskflowStatus']>(S.TaskflowStatus, 'TaskflowStatus', 'response');
+export const parseTaskflowStatus = createParser<components['schemas']['TaskflowStatus']>(S.TaskflowStatus, 'TaskflowStatus', 'response', checkedTaskflowStatus);
+
+// After S.TaskflowSubtask's compiled check has passed: assetName, assetType, runId, status, startTime, endTime, errorMessage hold no object, so they are skipped unread.
+function checkedTaskflowSubtask(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "assetName":
+      case "assetType":
+      case "runId":
+      case "status":
+      case "startTime":
+      case "endTime":
+      case "errorMessage":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a TaskflowSubtask; on success `value` is the input itself, extra fields included. */
-export const parseTaskflowSubtask = createParser<components['schemas']['TaskflowSubtask']>(S.TaskflowSubtask, 'TaskflowSubtask', 'response');
+export const parseTaskflowSubtask = createParser<components['schemas']['TaskflowSubtask']>(S.TaskflowSubtask, 'TaskflowSubtask', 'response', checkedTaskflowSubtask);
 
 /** Validates `input` as a TaskflowTerminateRequest; on success `value` is the input itself, extra fields included. */
 export const parseTaskflowTerminateRequest = createParser<components['schemas']['TaskflowTerminateRequest']>(S.TaskflowTerminateRequest, 'TaskflowTerminateRequest', 'received');
@@ -143,29 +653,145 @@ export const parseTaskflowTerminateRequest = createParser<components['schemas'][
 /** Validates `input` as a TaskflowTerminateResponse; on success `value` is the input itself, extra fields included. */
 export const parseTaskflowTerminateResponse = createParser<components['schemas']['TaskflowTerminateResponse']>(S.TaskflowTerminateResponse, 'TaskflowTerminateResponse', 'response');
 
+// After S.TransformationLogEntry's compiled check has passed: @type, id, txName, txType, successRows, failedRows hold no object, so they are skipped unread.
+function checkedTransformationLogEntry(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "id":
+      case "txName":
+      case "txType":
+      case "successRows":
+      case "failedRows":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a TransformationLogEntry; on success `value` is the input itself, extra fields included. */
-export const parseTransformationLogEntry = createParser<components['schemas']['TransformationLogEntry']>(S.TransformationLogEntry, 'TransformationLogEntry', 'response');
+export const parseTransformationLogEntry = createParser<components['schemas']['TransformationLogEntry']>(S.TransformationLogEntry, 'TransformationLogEntry', 'response', checkedTransformationLogEntry);
+
+// After S.UserGroup's compiled check has passed: id, orgId, name hold no object, so they are skipped unread.
+function checkedUserGroup(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "id":
+      case "orgId":
+      case "name":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a UserGroup; on success `value` is the input itself, extra fields included. */
-export const parseUserGroup = createParser<components['schemas']['UserGroup']>(S.UserGroup, 'UserGroup', 'response');
+export const parseUserGroup = createParser<components['schemas']['UserGroup']>(S.UserGroup, 'UserGroup', 'response', checkedUserGroup);
+
+// After S.UserRole's compiled check has passed: name, description hold no object, so they are skipped unread.
+function checkedUserRole(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "name":
+      case "description":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a UserRole; on success `value` is the input itself, extra fields included. */
-export const parseUserRole = createParser<components['schemas']['UserRole']>(S.UserRole, 'UserRole', 'response');
+export const parseUserRole = createParser<components['schemas']['UserRole']>(S.UserRole, 'UserRole', 'response', checkedUserRole);
+
+// After S.V2Error's compiled check has passed: @type, code, description, statusCode hold no object, so they are skipped unread.
+function checkedV2Error(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "code":
+      case "description":
+      case "statusCode":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a V2Error; on success `value` is the input itself, extra fields included. */
-export const parseV2Error = createParser<components['schemas']['V2Error']>(S.V2Error, 'V2Error', 'response');
+export const parseV2Error = createParser<components['schemas']['V2Error']>(S.V2Error, 'V2Error', 'response', checkedV2Error);
 
 /** Validates `input` as a V3Error; on success `value` is the input itself, extra fields included. */
 export const parseV3Error = createParser<components['schemas']['V3Error']>(S.V3Error, 'V3Error', 'response');
 
+// After S.V3ErrorBody's compiled check has passed: code, message, debugMessage, requestId hold no object, so they are skipped unread.
+function checkedV3ErrorBody(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "code":
+      case "message":
+      case "debugMessage":
+      case "requestId":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
+
 /** Validates `input` as a V3ErrorBody; on success `value` is the input itself, extra fields included. */
-export const parseV3ErrorBody = createParser<components['schemas']['V3ErrorBody']>(S.V3ErrorBody, 'V3ErrorBody', 'response');
+export const parseV3ErrorBody = createParser<components['schemas']['V3ErrorBody']>(S.V3ErrorBody, 'V3ErrorBody', 'response', checkedV3ErrorBody);
+
+// After S.V3ErrorDetail's compiled check has passed: code, message, debugMessage hold no object, so they are skipped unread.
+function checkedV3ErrorDetail(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "code":
+      case "message":
+      case "debugMessage":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a V3ErrorDetail; on success `value` is the input itself, extra fields included. */
-export const parseV3ErrorDetail = createParser<components['schemas']['V3ErrorDetail']>(S.V3ErrorDetail, 'V3ErrorDetail', 'response');
+export const parseV3ErrorDetail = createParser<components['schemas']['V3ErrorDetail']>(S.V3ErrorDetail, 'V3ErrorDetail', 'response', checkedV3ErrorDetail);
+
+// After S.ValidatedTokenRequest's compiled check has passed: @type, userName, icToken hold no object, so they are skipped unread.
+function checkedValidatedTokenRequest(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "userName":
+      case "icToken":
+        continue;
+    }
+    if (!quickMember(input, key, 'received')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a ValidatedTokenRequest; on success `value` is the input itself, extra fields included. */
-export const parseValidatedTokenRequest = createParser<components['schemas']['ValidatedTokenRequest']>(S.ValidatedTokenRequest, 'ValidatedTokenRequest', 'received');
+export const parseValidatedTokenRequest = createParser<components['schemas']['ValidatedTokenRequest']>(S.ValidatedTokenRequest, 'ValidatedTokenRequest', 'received', checkedValidatedTokenRequest);
+
+// After S.ValidatedTokenResponse's compiled check has passed: @type, isValidToken, timeUntilExpire hold no object, so they are skipped unread.
+function checkedValidatedTokenResponse(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    switch (key) {
+      case "@type":
+      case "isValidToken":
+      case "timeUntilExpire":
+        continue;
+    }
+    if (!quickMember(input, key, 'response')) return false;
+  }
+  return true;
+}
 
 /** Validates `input` as a ValidatedTokenResponse; on success `value` is the input itself, extra fields included. */
-export const parseValidatedTokenResponse = createParser<components['schemas']['ValidatedTokenResponse']>(S.ValidatedTokenResponse, 'ValidatedTokenResponse', 'response');
+export const parseValidatedTokenResponse = createParser<components['schemas']['ValidatedTokenResponse']>(S.ValidatedTokenResponse, 'ValidatedTokenResponse', 'response', checkedValidatedTokenResponse);

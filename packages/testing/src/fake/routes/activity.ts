@@ -14,12 +14,18 @@ function booleanParam(query: URLSearchParams, name: string): boolean | RouteResu
   return v2Error(400, ERROR_CODES.badRequest, `${name} must be true or false, got "${value.slice(0, 40)}".`);
 }
 
-function integerParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined | RouteResult {
+/** A query parameter that must be digits, optionally signed: its text, or the 400 page IICS answers otherwise. */
+function digitsParam(query: URLSearchParams, name: string): string | undefined | RouteResult {
   const value = query.get(name);
   if (value === null) return undefined;
   // A value that is no number at all (offset=abc) fails where IICS parses it, before its own checks:
   // the real answer is no error object (its status and text are UNCONFIRMED; the fake answers a 400 page).
-  if (!/^-?\d+$/.test(value)) return htmlError(400, `Bad Request: the ${name} parameter is not a number.`);
+  return /^-?\d+$/.test(value) ? value : htmlError(400, `Bad Request: the ${name} parameter is not a number.`);
+}
+
+function integerParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined | RouteResult {
+  const value = digitsParam(query, name);
+  if (typeof value !== 'string') return value;
   const n = /^-?\d{1,16}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     return v2Error(400, ERROR_CODES.badRequest, `${name} must be an integer from ${min} to ${max}, got "${value.slice(0, 40)}".`);
@@ -29,10 +35,8 @@ function integerParam(query: URLSearchParams, name: string, min: number, max: nu
 
 /** An integer brought into min..max (any number of digits); a value that is no integer is refused as integerParam refuses it. */
 function clampedParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined | RouteResult {
-  const value = query.get(name);
-  if (value === null) return undefined;
-  if (!/^-?\d+$/.test(value)) return htmlError(400, `Bad Request: the ${name} parameter is not a number.`);
-  return Math.min(max, Math.max(min, Number(value)));
+  const value = digitsParam(query, name);
+  return typeof value === 'string' ? Math.min(max, Math.max(min, Number(value))) : value;
 }
 
 function isError(value: unknown): value is RouteResult {

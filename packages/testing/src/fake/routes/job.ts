@@ -1,4 +1,4 @@
-import { JobRequest, JobStopRequest, formatIssues, parseJobRequest, parseJobResponse, parseJobStopRequest, parseSuccessResponse } from '@iics-jobs/schema';
+import { JobRequest, JobStopRequest, formatIssues, isCallbackUrl, parseJobRequest, parseJobResponse, parseJobStopRequest, parseSuccessResponse } from '@iics-jobs/schema';
 import type { JobResponse, SuccessResponse } from '@iics-jobs/schema';
 import { exactPath, type FakeContext, type RouteDefinition } from '../context.js';
 import { ERROR_CODES, v2Error, type RouteResult } from '../errors.js';
@@ -52,13 +52,6 @@ function resolveTask(ctx: FakeContext, naming: TaskNaming): FakeTask | RouteResu
     );
   }
   return task;
-}
-
-/** An absolute http(s) URL with a host and no white space, as the spec's pattern says: IICS POSTs the callback there. */
-function isCallbackUrl(value: string): boolean {
-  if (!/^https?:\/\/[^\s/?#]+\S*$/i.test(value) || !URL.canParse(value)) return false;
-  const url = new URL(value);
-  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
 }
 
 /** The start's callbackURL, checked before the schema so that the answer says what a callback URL must be. */

@@ -102,10 +102,22 @@ export async function generate(target = outDir) {
 
 // The members of an object schema that the quick pass after the compiled check may skip: those whose
 // schema admits only strings, numbers, booleans or null (the check has just seen one there). None
-// for a recursive schema: its check must not run before the depth guard.
+// for a schema that is recursive or reaches one: its check follows the input as deep as it goes, so
+// it must not run before the depth guard.
 function skippedMembers(schema, name, schemas) {
-  if (schema.type !== 'object' || !schema.properties || selfReferences(schema, name)) return [];
+  if (schema.type !== 'object' || !schema.properties || reachesRecursion(name, schemas)) return [];
   return Object.entries(schema.properties).filter(([, member]) => primitiveOnly(member, schemas, new Set())).map(([key]) => key);
+}
+
+function reachesRecursion(name, schemas) {
+  const seen = new Set();
+  const visit = (current) => {
+    if (seen.has(current)) return false;
+    seen.add(current);
+    if (selfReferences(schemas[current], current)) return true;
+    return [...collectRefs(schemas[current])].some(visit);
+  };
+  return visit(name);
 }
 
 const PRIMITIVE_TYPES = new Set(['string', 'integer', 'number', 'boolean', 'null']);

@@ -3,7 +3,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, test } from 'vitest';
 import * as schema from '../src/index.js';
-import { componentSchemas, FORBIDDEN_KEYS, FORBIDDEN_RESPONSE_KEYS, MAX_DEPTH, parseCallbackUrlResponse, RECEIVED_BODY_SCHEMAS, type ParseResult } from '../src/index.js';
+import { componentSchemas, FORBIDDEN_KEYS, FORBIDDEN_RESPONSE_KEYS, MAX_DEPTH, parseActivityLogEntryDetail, parseCallbackUrlResponse, RECEIVED_BODY_SCHEMAS, type ParseResult } from '../src/index.js';
 
 // The generated parsers of object schemas run the compiled check first and then a quick pass that skips
 // the members whose schema admits no object (parsers.ts, `checkedX`). These tests hold that pass to the
@@ -84,5 +84,12 @@ describe('the quick pass after the compiled check', () => {
     // An object where the schema wants a primitive is the check's refusal, named by its field.
     const typed = parseCallbackUrlResponse({ ...valid, objectName: { nested: 1 } });
     expect(!typed.ok && typed.errors.map((e) => e.path)).toContain('/objectName');
+  });
+
+  test('a schema that reaches a recursive one (the log entry by id holds items with children) still guards depth first: no stack overflow', () => {
+    let item: Record<string, unknown> = { id: 'leaf' };
+    for (let i = 0; i < 200_000; i++) item = { id: String(i), children: [item] };
+    const result = parseActivityLogEntryDetail({ id: 'x', runId: 1, state: 1, items: [item] });
+    expect(!result.ok && result.errors[0]!.message).toBe(`nested deeper than ${MAX_DEPTH} levels`);
   });
 });

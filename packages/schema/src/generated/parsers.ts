@@ -11,43 +11,8 @@ export const RECEIVED_BODY_SCHEMAS: readonly string[] = ["CallbackUrlResponse","
 /** Validates `input` as a ActivityLogEntry; on success `value` is the input itself, extra fields included. */
 export const parseActivityLogEntry = createParser<components['schemas']['ActivityLogEntry']>(S.ActivityLogEntry, 'ActivityLogEntry', 'response');
 
-// After S.ActivityLogEntryDetail's compiled check has passed: @type, id, type, objectId, objectName, runId, startTime, endTime, startTimeUtc, endTimeUtc, state, failedSourceRows, successSourceRows, failedTargetRows, successTargetRows, errorMsg, startedBy, runContextType, scheduleName, orgId, totalSuccessRows, totalFailedRows, stopOnError, hasStopOnErrorRecord hold no object, so they are skipped unread.
-function checkedActivityLogEntryDetail(input: Record<string, unknown>): boolean {
-  for (const key in input) {
-    switch (key) {
-      case "@type":
-      case "id":
-      case "type":
-      case "objectId":
-      case "objectName":
-      case "runId":
-      case "startTime":
-      case "endTime":
-      case "startTimeUtc":
-      case "endTimeUtc":
-      case "state":
-      case "failedSourceRows":
-      case "successSourceRows":
-      case "failedTargetRows":
-      case "successTargetRows":
-      case "errorMsg":
-      case "startedBy":
-      case "runContextType":
-      case "scheduleName":
-      case "orgId":
-      case "totalSuccessRows":
-      case "totalFailedRows":
-      case "stopOnError":
-      case "hasStopOnErrorRecord":
-        continue;
-    }
-    if (!quickMember(input, key, 'response')) return false;
-  }
-  return true;
-}
-
 /** Validates `input` as a ActivityLogEntryDetail; on success `value` is the input itself, extra fields included. */
-export const parseActivityLogEntryDetail = createParser<components['schemas']['ActivityLogEntryDetail']>(S.ActivityLogEntryDetail, 'ActivityLogEntryDetail', 'response', checkedActivityLogEntryDetail);
+export const parseActivityLogEntryDetail = createParser<components['schemas']['ActivityLogEntryDetail']>(S.ActivityLogEntryDetail, 'ActivityLogEntryDetail', 'response');
 
 /** Validates `input` as a ActivityLogEntryItem; on success `value` is the input itself, extra fields included. */
 export const parseActivityLogEntryItem = createParser<components['schemas']['ActivityLogEntryItem']>(S.ActivityLogEntryItem, 'ActivityLogEntryItem', 'response');

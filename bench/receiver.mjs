@@ -25,7 +25,7 @@ const CASES = {
 export function settings(quick) {
   return quick
     ? { connections: 32, warmupS: 0.3, durationS: 0.7, rounds: 1 }
-    : { connections: 32, warmupS: 1, durationS: 3, rounds: 5 };
+    : { connections: 32, warmupS: 1, durationS: 3, rounds: 9 };
 }
 
 /**

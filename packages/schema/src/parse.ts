@@ -35,7 +35,9 @@ const MAX_ISSUES = 20;
  * A quick pass that runs only on an input the compiled check accepted, so it may skip members whose
  * schema admits no object (the check has just seen a string, number, boolean or null there). It
  * answers as `quickVisit` does: true means nothing is refused; false sends the input to the walk.
- * The generator writes one per object schema with such members (`parsers.ts`).
+ * The generator writes one per object schema with such members (`parsers.ts`), and never for a
+ * schema that is or reaches a recursive one: with a quick pass the compiled check runs before the
+ * depth guard, so it must not be able to follow an input down without end.
  */
 export type CheckedQuickPass = (input: Record<string, unknown>) => boolean;
 

@@ -54,26 +54,7 @@ export function createParser<T>(
   let compiled: TypeCheck<TSchema> | undefined;
   const forbidden = FORBIDDEN[kind];
   const clean = kind === 'received' ? cleanReceived : cleanResponse;
-  if (checkedQuickPass) {
-    // The compiled check first: it reads only the members the schema lists, to the schema's own
-    // (non-recursive) depth, so it is safe on any input; then the quick pass, which it makes cheaper.
-    // The verdicts and errors are those of the order below: a refused key is reported before any
-    // schema error.
-    return function parse(input: unknown): ParseResult<T> {
-      compiled ??= TypeCompiler.Compile(schema);
-      if (compiled.Check(input)) {
-        if (checkedQuickPass(input as Record<string, unknown>)) return { ok: true, value: input as T };
-        const structural = checkStructure(input, forbidden);
-        return structural ? { ok: false, errors: [structural] } : { ok: true, value: input as T };
-      }
-      if (!clean(input)) {
-        const structural = checkStructure(input, forbidden);
-        if (structural) return { ok: false, errors: [structural] };
-      }
-      return { ok: false, errors: collectIssues(compiled, input, name) };
-    };
-  }
-  return function parse(input: unknown): ParseResult<T> {
+  const parse = function parse(input: unknown): ParseResult<T> {
     // The quick pass answers "nothing refused"; only a refused input is walked again for its path.
     if (!clean(input)) {
       const structural = checkStructure(input, forbidden);
@@ -82,6 +63,14 @@ export function createParser<T>(
     compiled ??= TypeCompiler.Compile(schema);
     if (compiled.Check(input)) return { ok: true, value: input as T };
     return { ok: false, errors: collectIssues(compiled, input, name) };
+  };
+  if (!checkedQuickPass) return parse;
+  // The compiled check first (it reads only the members the schema lists, to the schema's own
+  // non-recursive depth, so it is safe on any input), then the quick pass it makes cheaper. Anything
+  // but a clean pass is decided by parse above, in its order: a refused key before any schema error.
+  return function parseChecked(input: unknown): ParseResult<T> {
+    compiled ??= TypeCompiler.Compile(schema);
+    return compiled.Check(input) && checkedQuickPass(input as Record<string, unknown>) ? { ok: true, value: input as T } : parse(input);
   };
 }
 

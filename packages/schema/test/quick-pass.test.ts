@@ -12,7 +12,7 @@ import { componentSchemas, FORBIDDEN_KEYS, FORBIDDEN_RESPONSE_KEYS, MAX_DEPTH, p
 type Parser = (input: unknown) => ParseResult<unknown>;
 const parsers = schema as unknown as Record<string, Parser>;
 
-// Value.Create cannot make these two (a custom kind, a pattern without a default).
+// Value.Create cannot make these (the oneOf's custom kind, a pattern without a default).
 const HAND_MADE: Record<string, Record<string, unknown>> = {
   LookupRequest: { objects: [{ id: 'a' }] },
   TaskflowTerminateRequest: { runid: ['1'] },
